@@ -1,0 +1,141 @@
+import { parseArgs as parseArgv } from "node:util";
+import * as YAML from "yaml";
+import { COMPONENTS } from "../components/registry";
+import { ZeroportInputError } from "../components/core/validation";
+import { BLUEPRINTS, runBlueprint } from "../stacks";
+import { UsageError, readMapping } from "./documents";
+import { recordProgram, toManifests, type Manifest } from "./render";
+
+/** Where the CLI writes: injectable so tests run it in-process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+export const EXIT = { ok: 0, violations: 1, usage: 2, internal: 3 } as const;
+
+const USAGE = `usage:
+  zeroport render <blueprint> [--config FILE] [--format yaml|json]
+  zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
+  zeroport blueprints
+  zeroport components
+`;
+
+/** Prints manifests as multi-document YAML or a JSON array. */
+export function formatManifests(manifests: readonly Manifest[], format: "yaml" | "json"): string {
+  if (format === "json") return `${JSON.stringify(manifests, null, 2)}\n`;
+  return manifests.map((m) => YAML.stringify(m, { lineWidth: 0 })).join("---\n");
+}
+
+function formatOption(value: string | undefined): "yaml" | "json" {
+  if (value === undefined || value === "yaml" || value === "json") return value ?? "yaml";
+  throw new UsageError([`--format: must be yaml or json (got ${JSON.stringify(value)})`]);
+}
+
+async function render(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgv({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: "string" },
+      component: { type: "string" },
+      args: { type: "string" },
+      name: { type: "string" },
+      format: { type: "string" },
+    },
+  });
+  const format = formatOption(values.format);
+  let program: () => void;
+  if (values.component !== undefined) {
+    const entry = COMPONENTS[values.component];
+    if (!entry) {
+      throw new UsageError([
+        `--component: must be one of ${Object.keys(COMPONENTS).join(", ")} (got ${JSON.stringify(values.component)})`,
+      ]);
+    }
+    if (positionals.length > 0 || values.config !== undefined) {
+      throw new UsageError(["render --component takes --args FILE, not a blueprint or --config"]);
+    }
+    if (values.args === undefined) throw new UsageError(["--args: required with --component"]);
+    const componentArgs = readMapping(values.args);
+    const name = values.name ?? kebab(values.component);
+    program = () => entry.create(name, componentArgs);
+  } else {
+    const [blueprintName, ...extra] = positionals;
+    if (blueprintName === undefined)
+      throw new UsageError(["render: name a blueprint or --component (see `zeroport blueprints`)"]);
+    if (extra.length > 0)
+      throw new UsageError([`render: unexpected argument ${JSON.stringify(extra[0])}`]);
+    const blueprint = BLUEPRINTS[blueprintName];
+    if (!blueprint) {
+      throw new UsageError([
+        `render: unknown blueprint ${JSON.stringify(blueprintName)}; one of ${Object.keys(BLUEPRINTS).join(", ")}`,
+      ]);
+    }
+    if (values.args !== undefined || values.name !== undefined)
+      throw new UsageError(["--args and --name go with --component"]);
+    const config = values.config !== undefined ? readMapping(values.config) : blueprint.example;
+    program = () => runBlueprint(blueprint, config);
+  }
+  const manifests = toManifests(await recordProgram(program));
+  io.out(formatManifests(manifests, format));
+  return EXIT.ok;
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+function listing(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([n]) => n.length));
+  return rows.map(([n, d]) => `${n.padEnd(width)}  ${d}\n`).join("");
+}
+
+/** Runs the CLI and returns its exit code; never throws for user errors. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "render":
+        return await render(rest, io);
+      case "blueprints":
+        io.out(listing(Object.values(BLUEPRINTS).map((b) => [b.name, b.summary])));
+        return EXIT.ok;
+      case "components":
+        io.out(listing(Object.entries(COMPONENTS).map(([n, c]) => [n, c.description])));
+        return EXIT.ok;
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return EXIT.ok;
+      default:
+        throw new UsageError([
+          command === undefined ? "missing command" : `unknown command ${JSON.stringify(command)}`,
+          ...USAGE.trimEnd().split("\n"),
+        ]);
+    }
+  } catch (e) {
+    if (e instanceof ZeroportInputError) {
+      for (const issue of e.issues)
+        io.err(`zeroport: ${e.subject}: ${issue.path || "(root)"}: ${issue.reason}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      for (const line of e.lines) io.err(`zeroport: ${line}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`zeroport: ${e.message}\n${USAGE}`);
+      return EXIT.usage;
+    }
+    io.err(`zeroport: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.ZEROPORT_DEBUG && e instanceof Error && e.stack) io.err(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * Every default image zeroport deploys, pinned to a released tag (never `latest`).
+ *
+ * One table so that an upgrade is one reviewed diff. Tags are the newest stable releases known
+ * when this table was last edited; every component lets the user override the image.
+ */
+export const IMAGES = {
+  /** `ziti-edge-tunnel run-host` as nobody:ziti (65534:2171). openziti/ziti-tunnel-sdk-c releases. */
+  zitiHost: "docker.io/openziti/ziti-host:1.18.7",
+  /** `ziti-edge-tunnel run` (root; node proxy). */
+  zitiEdgeTunnel: "docker.io/openziti/ziti-edge-tunnel:1.18.7",
+  /** The legacy Go tunneler `ziti tunnel` (root; tproxy sidecar). openziti/ziti releases. */
+  zitiTunnel: "docker.io/openziti/ziti-tunnel:2.0.3",
+  /** The `ziti` CLI as ziggy (2171); `ziti tunnel proxy` without root. */
+  zitiCli: "docker.io/openziti/ziti-cli:2.0.3",
+  /** The OpenZiti router as ziggy (2171). */
+  zitiRouter: "docker.io/openziti/ziti-router:2.0.3",
+} as const;
+
+export type ImageName = keyof typeof IMAGES;
+
+/**
+ * An image reference with an explicit tag or digest. `latest` and untagged references are
+ * refused because they make a deployment change under the user's feet.
+ */
+export const ImageRef = z
+  .string()
+  .min(1, "must be an image reference such as `registry/repo:1.2.3`")
+  .refine(
+    (ref) => /^[^\s@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(ref),
+    "must be an image reference such as `registry/repo:1.2.3` or `repo@sha256:<64 hex>`",
+  )
+  .refine((ref) => hasPinnedVersion(ref), {
+    message: "must pin a tag or digest other than `latest` (for example `repo:1.2.3`)",
+  });
+
+/** True when the reference names a digest, or a tag that is not `latest`. */
+export function hasPinnedVersion(ref: string): boolean {
+  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
+  const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
+  const colon = lastSegment.lastIndexOf(":");
+  if (colon < 0) return false;
+  return lastSegment.slice(colon + 1) !== "latest";
+}

@@ -1,0 +1,7 @@
+export * from "./identity";
+export * from "./images";
+export * from "./labels";
+export * from "./namespace";
+export * from "./schemas";
+export * from "./security";
+export * from "./validation";

@@ -1,0 +1,3 @@
+export * as core from "./core";
+export { ZeroportInputError } from "./core/validation";
+export * from "./ziti-host";

@@ -1,0 +1,277 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { IMAGES, ImageRef } from "./core/images";
+import { ensureIdentitySecret, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import { standardLabels, selectorLabels } from "./core/labels";
+import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { Annotations, DnsLabel, DnsSubdomain, Labels, Quantity, Resources } from "./core/schemas";
+import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
+import { parseArgs } from "./core/validation";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+export const ZITI_HOST_TYPE = "zeroport:ziti:ZitiHost";
+const COMPONENT = "ziti-host";
+
+/** The image's identity directory (`ZITI_IDENTITY_DIR` default) and the file basename zeroport uses. */
+export const IDENTITY_DIR = "/ziti-edge-tunnel";
+export const IDENTITY_BASENAME = "identity";
+/** One of the places the image's entrypoint looks for `<basename>.jwt` when no identity JSON exists yet. */
+export const ENROLLMENT_TOKEN_DIR = "/var/run/secrets/netfoundry.io/enrollment-token";
+/** The image's group `ziti`; the persistent volume is group-owned by it so the tunneler can write. */
+const ZITI_GID = 2171;
+
+export const DEFAULT_RESOURCES = {
+  requests: { cpu: "20m", memory: "32Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+};
+
+const REPLICAS_REASON =
+  "must be 0 or 1: one Ziti identity belongs in one pod. Pods sharing it race to renew its " +
+  "certificate (the renewal replaces the certificate the other pods hold) and cannot share a " +
+  "ReadWriteOnce volume; for more capacity or availability deploy another ZitiHost with its own " +
+  "identity bound to the same services, and OpenZiti balances across their terminators";
+
+/** The arguments of {@link ZitiHost}: the single source of its inputs, defaults and docs. */
+export const ZitiHostArgsSchema = z
+  .object({
+    namespace: NamespaceArgs,
+    identity: zitiIdentityArgs("identity").describe(
+      "The Ziti identity that binds (hosts) the services: `jwt`, `json` or `existingSecret`.",
+    ),
+    image: ImageRef.default(IMAGES.zitiHost).describe("The openziti/ziti-host image."),
+    imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),
+    imagePullSecrets: z.array(DnsSubdomain).default([]),
+    replicas: z
+      .number()
+      .int("must be a whole number")
+      .min(0, REPLICAS_REASON)
+      .max(1, REPLICAS_REASON)
+      .default(1)
+      .describe("0 or 1; see the error for why not more."),
+    persistence: z
+      .object({
+        size: Quantity.default("100Mi").describe("Size of the identity volume."),
+        storageClassName: DnsSubdomain.optional().describe(
+          "Storage class; the cluster default if unset.",
+        ),
+      })
+      .strict()
+      .default({ size: "100Mi" })
+      .describe(
+        "The volume that keeps the enrolled identity and its renewed certificates across restarts. " +
+          "Not used for an existing Secret holding identity JSON, which is mounted read-only.",
+      ),
+    logLevel: z
+      .number()
+      .int()
+      .min(0)
+      .max(6)
+      .default(3)
+      .describe("ZITI_LOG, 0 (none) to 6 (trace)."),
+    resources: Resources.default(DEFAULT_RESOURCES),
+    labels: Labels.default({}).describe("Extra labels for every object."),
+    podAnnotations: Annotations.default({}),
+    nodeSelector: z.record(z.string(), z.string()).default({}),
+    serviceAccountName: DnsLabel.optional().describe(
+      "Use this ServiceAccount instead of creating one (no token is mounted either way).",
+    ),
+  })
+  .strict();
+
+export type ZitiHostArgs = z.input<typeof ZitiHostArgsSchema>;
+export type ResolvedZitiHostArgs = z.output<typeof ZitiHostArgsSchema>;
+
+/**
+ * Hosts (binds) OpenZiti services for addresses inside the cluster with `ziti-edge-tunnel run-host`.
+ *
+ * It only dials out to the Ziti routers: no Service, no ports. The identity reaches the pod through
+ * a Secret only; a JWT is enrolled by the image's entrypoint into a persistent volume, where the
+ * renewed certificate survives restarts.
+ */
+export class ZitiHost extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly secretName: pulumi.Output<string>;
+  /** The PersistentVolumeClaim holding the identity, or undefined when the identity is read-only. */
+  readonly volumeName: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ZitiHostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ZITI_HOST_TYPE, name, {}, opts);
+    const a = parseArgs(ZitiHostArgsSchema, args, `ZitiHost ${name}`);
+    const labels = standardLabels(COMPONENT, name, a.labels);
+
+    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
+    const identity = ensureIdentitySecret(a.identity, {
+      resourceName: `${name}-identity`,
+      secretName: `${name}-identity`,
+      namespace: ns.name,
+      labels,
+      kind: "identity",
+      subject: `ZitiHost ${name}`,
+      parent: this,
+    });
+
+    const pvc = needsVolume(identity)
+      ? new k8s.core.v1.PersistentVolumeClaim(
+          `${name}-identity-state`,
+          {
+            metadata: { name: `${name}-identity-state`, namespace: ns.name, labels },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              resources: { requests: { storage: a.persistence.size } },
+              ...(a.persistence.storageClassName
+                ? { storageClassName: a.persistence.storageClassName }
+                : {}),
+            },
+          },
+          { parent: this },
+        )
+      : undefined;
+
+    const serviceAccountName =
+      a.serviceAccountName ??
+      new k8s.core.v1.ServiceAccount(
+        name,
+        { metadata: { name, namespace: ns.name, labels }, automountServiceAccountToken: false },
+        { parent: this },
+      ).metadata.name;
+
+    const deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns.name, labels },
+        spec: {
+          replicas: a.replicas,
+          // One identity, one pod at a time: never run the old and new pod side by side.
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: selectorLabels(COMPONENT, name) },
+          template: {
+            metadata: {
+              labels,
+              ...(Object.keys(a.podAnnotations).length > 0
+                ? { annotations: a.podAnnotations }
+                : {}),
+            },
+            spec: renderZitiHostPodSpec(a, {
+              identity,
+              volumeClaimName: pvc?.metadata.name,
+              serviceAccountName,
+            }),
+          },
+        },
+      },
+      { parent: this, dependsOn: identity.secret ? [identity.secret] : [] },
+    );
+
+    this.namespace = ns.name;
+    this.deploymentName = deployment.metadata.name;
+    this.secretName = identity.name;
+    this.volumeName = pvc ? pvc.metadata.name : pulumi.output(undefined);
+    this.registerOutputs({
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+      secretName: this.secretName,
+      volumeName: this.volumeName,
+    });
+  }
+}
+
+/** A writable volume is needed unless an enrolled identity is mounted read-only from the user's Secret. */
+export function needsVolume(identity: Pick<IdentitySecretRef, "existing" | "contents">): boolean {
+  return !(identity.existing && identity.contents === "json");
+}
+
+/**
+ * Exits non-zero unless the running tunneler answers on its IPC socket and reports success.
+ * (The official chart pipes to `jq` without `-e`, so its probe can never fail.)
+ */
+export const TUNNEL_STATUS_PROBE = [
+  "/bin/sh",
+  "-c",
+  "ziti-edge-tunnel tunnel_status | jq -e '.Success == true' >/dev/null",
+];
+
+/** The pod spec of the hosting tunneler: pure, so it is tested directly. */
+export function renderZitiHostPodSpec(
+  a: ResolvedZitiHostArgs,
+  refs: {
+    identity: Pick<IdentitySecretRef, "name" | "key" | "contents" | "existing">;
+    volumeClaimName: pulumi.Input<string> | undefined;
+    serviceAccountName: pulumi.Input<string>;
+  },
+): PodSpec {
+  const { identity } = refs;
+  const writable = refs.volumeClaimName !== undefined;
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    refs.volumeClaimName !== undefined
+      ? { name: "identity", persistentVolumeClaim: { claimName: refs.volumeClaimName } }
+      : {
+          name: "identity",
+          secret: {
+            secretName: identity.name,
+            defaultMode: 0o440,
+            items: [{ key: identity.key, path: `${IDENTITY_BASENAME}.json` }],
+          },
+        },
+    // The IPC socket the probes use lives in /tmp; the root filesystem is read-only.
+    { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+  ];
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: "identity", mountPath: IDENTITY_DIR, readOnly: !writable },
+    { name: "tmp", mountPath: "/tmp" },
+  ];
+  const env: k8s.types.input.core.v1.EnvVar[] = [
+    { name: "ZITI_IDENTITY_DIR", value: IDENTITY_DIR },
+    { name: "ZITI_IDENTITY_BASENAME", value: IDENTITY_BASENAME },
+    { name: "ZITI_LOG", value: String(a.logLevel) },
+    { name: "ZITI_TIME_FORMAT", value: "utc" },
+  ];
+  if (identity.contents === "jwt") {
+    // The entrypoint enrolls `<basename>.jwt` from this directory into the volume, once.
+    volumes.push({
+      name: "enrollment-token",
+      secret: {
+        secretName: identity.name,
+        defaultMode: 0o440,
+        items: [{ key: identity.key, path: `${IDENTITY_BASENAME}.jwt` }],
+      },
+    });
+    mounts.push({ name: "enrollment-token", mountPath: ENROLLMENT_TOKEN_DIR, readOnly: true });
+  } else if (writable) {
+    // The entrypoint writes this into the volume only when no identity is there yet, so renewed
+    // certificates are never overwritten by the original.
+    env.push({
+      name: "ZITI_IDENTITY_JSON",
+      valueFrom: { secretKeyRef: { name: identity.name, key: identity.key } },
+    });
+  }
+  const probe = { exec: { command: TUNNEL_STATUS_PROBE }, timeoutSeconds: 10 };
+  return {
+    serviceAccountName: refs.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: restrictedPodSecurityContext(NOBODY, ZITI_GID),
+    ...(a.imagePullSecrets.length > 0
+      ? { imagePullSecrets: a.imagePullSecrets.map((n) => ({ name: n })) }
+      : {}),
+    ...(Object.keys(a.nodeSelector).length > 0 ? { nodeSelector: a.nodeSelector } : {}),
+    containers: [
+      {
+        name: COMPONENT,
+        image: a.image,
+        imagePullPolicy: a.imagePullPolicy,
+        args: ["run-host"],
+        env,
+        volumeMounts: mounts,
+        resources: a.resources,
+        securityContext: containerSecurityContext(NOBODY),
+        // Enrollment and the first controller session may take a while; after that, check often.
+        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
+        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+      },
+    ],
+    volumes,
+  };
+}

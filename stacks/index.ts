@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ZeroportInputError } from "../components/core/validation";
+import { runBlueprint, type Blueprint } from "./blueprint";
+import { zitiHostBlueprint } from "./ziti-host";
+
+export { runBlueprint, type Blueprint } from "./blueprint";
+
+/** Every blueprint, by name. */
+export const BLUEPRINTS: Record<string, Blueprint> = {
+  [zitiHostBlueprint.name]: zitiHostBlueprint,
+};
+
+export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;
+
+/**
+ * The `pulumi up` entry point: runs the blueprint named by `zeroport:blueprint` with the config in
+ * `zeroport:config` (a structured value; set secrets with `pulumi config set --secret --path`).
+ */
+export function runFromStackConfig(): void {
+  const name = pulumi.runtime.getConfig("zeroport:blueprint") ?? DEFAULT_BLUEPRINT;
+  const blueprint = BLUEPRINTS[name];
+  if (!blueprint) {
+    throw new ZeroportInputError("stack config", [
+      {
+        path: "zeroport:blueprint",
+        reason: `must be one of ${Object.keys(BLUEPRINTS).join(", ")}`,
+      },
+    ]);
+  }
+  // Read raw: the value is validated synchronously here, and components turn secret fields into
+  // Pulumi secrets themselves.
+  const raw = pulumi.runtime.getConfig("zeroport:config");
+  if (raw === undefined) {
+    throw new ZeroportInputError("stack config", [
+      {
+        path: "zeroport:config",
+        reason: `must be set: the ${name} blueprint's config (see \`zeroport render ${name}\` and stacks/examples)`,
+      },
+    ]);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(raw);
+  } catch {
+    throw new ZeroportInputError("stack config", [
+      { path: "zeroport:config", reason: "must be a structured (object) value" },
+    ]);
+  }
+  runBlueprint(blueprint, config);
+}
