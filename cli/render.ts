@@ -65,15 +65,35 @@ export async function recordProgram(
     false,
   );
   let failure: { error: unknown } | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      await program();
-    } catch (error) {
-      failure = { error };
-    }
+  // A value that fails inside an Output (say, a secret checked when it resolves) rejects a
+  // registration asynchronously; the engine would report it and stop, so stop here too.
+  let onRejection: (reason: unknown) => void = () => undefined;
+  const rejected = new Promise<void>((resolve) => {
+    onRejection = (reason) => {
+      failure ??= { error: reason };
+      resolve();
+    };
   });
-  await drainRpcs();
-  if (failure) throw failure.error instanceof Error ? failure.error : new Error(String(failure.error));
+  process.on("unhandledRejection", onRejection);
+  try {
+    await Promise.race([
+      (async () => {
+        await pulumi.runtime.runInPulumiStack(async () => {
+          try {
+            await program();
+          } catch (error) {
+            failure = { error };
+          }
+        });
+        await drainRpcs();
+      })(),
+      rejected,
+    ]);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failure)
+    throw failure.error instanceof Error ? failure.error : new Error(String(failure.error));
   return recorded;
 }
 

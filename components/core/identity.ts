@@ -151,6 +151,28 @@ export function identityJsonProblems(text: string): string[] {
   return problems;
 }
 
+/**
+ * The identity value as an Output that fails with a {@link ZeroportInputError} when the resolved
+ * value is malformed: how identities given as Outputs get the same checks as plain strings.
+ */
+export function checkIdentityValue(
+  value: SecretString,
+  contents: IdentityContents,
+  kind: EnrollmentKind,
+  subject: string,
+): pulumi.Output<string> {
+  return pulumi.output(value).apply((v) => {
+    const problems = contents === "jwt" ? enrollmentJwtProblems(v, kind) : identityJsonProblems(v);
+    if (problems.length > 0) {
+      throw new ZeroportInputError(
+        subject,
+        problems.map((reason) => ({ path: `identity.${contents}`, reason })),
+      );
+    }
+    return v.trim();
+  });
+}
+
 /** A reference to the Secret that holds an identity, as pods consume it. */
 export interface IdentitySecretRef {
   name: pulumi.Output<string>;
@@ -186,18 +208,7 @@ export function ensureIdentitySecret(
     };
   }
   const key = IDENTITY_KEYS[identity.contents];
-  const field = identity.contents;
-  const checked = pulumi.output(identity.value).apply((v) => {
-    const problems =
-      field === "jwt" ? enrollmentJwtProblems(v, args.kind) : identityJsonProblems(v);
-    if (problems.length > 0) {
-      throw new ZeroportInputError(
-        args.subject,
-        problems.map((reason) => ({ path: `identity.${field}`, reason })),
-      );
-    }
-    return v.trim();
-  });
+  const checked = checkIdentityValue(identity.value, identity.contents, args.kind, args.subject);
   const secret = new k8s.core.v1.Secret(
     args.resourceName,
     {
