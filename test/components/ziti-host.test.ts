@@ -245,7 +245,7 @@ describe("ZitiHost inputs", () => {
         identity: { jwt: "not-a-jwt" },
         image: "openziti/ziti-host:latest",
         logLevel: 9,
-      } as ZitiHostArgs);
+      });
       recorded.push(...r.manifests.map((m) => m.kind));
     } catch (e) {
       error = e;

@@ -30,13 +30,13 @@ export async function render(program: () => unknown): Promise<Rendered> {
       const found = all(kind).filter((m) => name === undefined || m.metadata.name === name);
       if (found.length !== 1)
         throw new Error(`expected one ${kind}${name ? ` ${name}` : ""}, found ${found.length}`);
-      return found[0] as Manifest;
+      return found[0];
     },
     inputsOf(kind, name) {
       const found = resources.filter((r) => r.type.endsWith(`:${kind}`) && r.name === name);
       if (found.length !== 1)
         throw new Error(`expected one ${kind} resource ${name}, found ${found.length}`);
-      return (found[0] as RecordedResource).inputs;
+      return found[0].inputs;
     },
   };
 }

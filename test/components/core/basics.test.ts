@@ -8,7 +8,8 @@ import {
   containerSecurityContext,
   restrictedPodSecurityContext,
 } from "../../../components/core/security";
-import { ZeroportInputError, formatPath, parseArgs } from "../../../components/core/validation";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { formatPath, parseArgs } from "../../../components/core/validation";
 
 describe("pinned images", () => {
   test.each(Object.entries(IMAGES))("%s is pinned to a release tag", (_, ref) => {

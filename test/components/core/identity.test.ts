@@ -4,7 +4,8 @@ import {
   identityJsonProblems,
   zitiIdentityArgs,
 } from "../../../components/core/identity";
-import { ZeroportInputError, parseArgs } from "../../../components/core/validation";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { parseArgs } from "../../../components/core/validation";
 import { identityJson, jwt } from "../../helpers/fixtures";
 
 const schema = zitiIdentityArgs("identity");
