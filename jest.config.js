@@ -4,5 +4,6 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  testTimeout: 30000,
+  testTimeout: 60000,
+  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
 };

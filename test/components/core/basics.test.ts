@@ -149,15 +149,15 @@ describe("validation errors", () => {
     const e = error as ZeroportInputError;
     expect(e.issues).toEqual([
       { path: "services[0].port", reason: "too big" },
-      { path: "name", reason: "Invalid input: expected string, received undefined" },
-      { path: "", reason: 'Unrecognized key: "extra"' },
+      { path: "name", reason: "is required (string)" },
+      { path: "extra", reason: "is not a known field; allowed here: services, name" },
     ]);
     expect(e.errors).toEqual(e.issues.map((i) => ({ propertyPath: i.path, reason: i.reason })));
     expect(e.message).toBe(
       "Thing t: invalid input (3 problems):\n" +
         "  - services[0].port: too big\n" +
-        "  - name: Invalid input: expected string, received undefined\n" +
-        '  - (root): Unrecognized key: "extra"',
+        "  - name: is required (string)\n" +
+        "  - extra: is not a known field; allowed here: services, name",
     );
   });
 });

@@ -113,7 +113,7 @@ describe("the identity input", () => {
       ": set exactly one of `jwt`, `json` or `existingSecret` (got `jwt` and `json`)",
     ]);
     expect(issues({ token: "x" })).toEqual([
-      ': Unrecognized key: "token"',
+      "token: is not a known field; allowed here: jwt, json, existingSecret",
       ": set exactly one of `jwt`, `json` or `existingSecret`",
     ]);
   });

@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ZeroportInputError } from "../../components/core/validation";
+import { BLUEPRINTS, runBlueprint, runFromStackConfig } from "../../stacks";
+import { render } from "../helpers/mocks";
+import { allSchemaProblems } from "../helpers/schema";
+
+describe.each(Object.values(BLUEPRINTS))("blueprint $name", (blueprint) => {
+  test("its example config renders schema-valid objects", async () => {
+    const r = await render(() => runBlueprint(blueprint, blueprint.example));
+    expect(r.manifests.length).toBeGreaterThan(0);
+    expect(allSchemaProblems(r.manifests)).toEqual([]);
+  });
+
+  test("its example is valid against its schema", () => {
+    expect(blueprint.schema.safeParse(blueprint.example).success).toBe(true);
+  });
+});
+
+describe("the pulumi up entry point", () => {
+  afterEach(() => pulumi.runtime.setAllConfig({}));
+
+  test("runs the blueprint and config named in stack config", async () => {
+    const example = BLUEPRINTS["ziti-host"]?.example;
+    pulumi.runtime.setAllConfig(
+      { "zeroport:blueprint": "ziti-host", "zeroport:config": JSON.stringify(example) },
+      ["zeroport:config"],
+    );
+    const r = await render(() => runFromStackConfig());
+    expect(r.one("Deployment").metadata).toMatchObject({ name: "ziti-host", namespace: "ziti" });
+  });
+
+  test("says which key is missing or wrong", async () => {
+    pulumi.runtime.setAllConfig({ "zeroport:blueprint": "nope" });
+    await expect(render(() => runFromStackConfig())).rejects.toThrow(
+      "zeroport:blueprint: must be one of ziti-host",
+    );
+    pulumi.runtime.setAllConfig({});
+    const error = await render(() => runFromStackConfig()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZeroportInputError);
+    expect((error as ZeroportInputError).issues[0]?.path).toBe("zeroport:config");
+  });
+});
