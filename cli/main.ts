@@ -5,6 +5,7 @@ import { ZeroportInputError } from "../components/core/validation";
 import { BLUEPRINTS, runBlueprint } from "../stacks";
 import { UsageError, readMapping } from "./documents";
 import { recordProgram, toManifests, type Manifest } from "./render";
+import { scan } from "./scan";
 
 /** Where the CLI writes: injectable so tests run it in-process. */
 export interface Io {
@@ -22,6 +23,7 @@ export const EXIT = { ok: 0, violations: 1, usage: 2, internal: 3 } as const;
 const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
+  zeroport scan [--format text|json] [--config FILE] FILE|DIR|- ...
   zeroport blueprints
   zeroport components
 `;
@@ -103,6 +105,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case "render":
         return await render(rest, io);
+      case "scan":
+        return scan(rest, io);
       case "blueprints":
         io.out(listing(Object.values(BLUEPRINTS).map((b) => [b.name, b.summary])));
         return EXIT.ok;

@@ -1,0 +1,78 @@
+import { levelOf, optionsOf, type PackConfig } from "./config";
+import { EXEMPTION_ANNOTATION, type EnforcementLevel, type KubeObject, type PolicyOptions, type ResourcePolicy } from "./model";
+import { RESOURCE_POLICIES, ZERO_EXPOSURE, exposureMessage, exposuresOf } from "./policies";
+
+/** Why an object is exempt from a policy (the annotation or the namespace), or undefined. */
+export function exemptionOf(obj: KubeObject, options: PolicyOptions): string | undefined {
+  const reason = obj.metadata?.annotations?.[EXEMPTION_ANNOTATION];
+  if (typeof reason === "string" && reason.trim() !== "") return `${EXEMPTION_ANNOTATION}: ${reason.trim()}`;
+  const ns = obj.metadata?.namespace;
+  if (ns !== undefined && Array.isArray(options.exemptNamespaces) && options.exemptNamespaces.includes(ns)) {
+    return `namespace ${ns} is exempt by configuration`;
+  }
+  return undefined;
+}
+
+function emptyAnnotationHint(obj: KubeObject): string {
+  const reason = obj.metadata?.annotations?.[EXEMPTION_ANNOTATION];
+  return typeof reason === "string" && reason.trim() === ""
+    ? ` (The ${EXEMPTION_ANNOTATION} annotation is empty: an exemption needs a reason.)`
+    : "";
+}
+
+/** What one policy decides about one object: violations, and exemptions that must stay visible. */
+export interface Judgement {
+  violations: string[];
+  exemptions: string[];
+}
+
+/** Applies a policy's check, its allow-lists and the exemption rules to one object. */
+export function judge(
+  policy: Pick<ResourcePolicy, "name" | "check">,
+  obj: KubeObject,
+  options: PolicyOptions,
+): Judgement {
+  const findings = policy.check(obj, options);
+  const result: Judgement = { violations: [], exemptions: [] };
+  if (findings.length === 0) return result;
+  const exemption = exemptionOf(obj, options);
+  for (const f of findings) {
+    if (f.allowedBy) result.exemptions.push(`${policy.name}: allowed by ${f.allowedBy}: ${f.message}`);
+    else if (exemption) result.exemptions.push(`${policy.name}: exempt (${exemption}): ${f.message}`);
+    else result.violations.push(`${f.message}${emptyAnnotationHint(obj)}`);
+  }
+  return result;
+}
+
+/** The stack-level view as a policy: one finding per object reachable from outside. */
+export const zeroExposureCheck: Pick<ResourcePolicy, "name" | "check"> = {
+  name: ZERO_EXPOSURE.name,
+  check(obj) {
+    const exposures = exposuresOf(obj);
+    return exposures.length > 0 ? [{ message: exposureMessage(obj, exposures) }] : [];
+  },
+};
+
+/** One verdict on one object, as `zeroport scan` prints it. */
+export interface Verdict {
+  policy: string;
+  level: EnforcementLevel;
+  message: string;
+}
+
+/** Every verdict of every enabled policy on one object. Exemptions are advisory. */
+export function judgeObject(obj: KubeObject, config: PackConfig): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const checks: [Pick<ResourcePolicy, "name" | "check">, EnforcementLevel][] = [
+    ...RESOURCE_POLICIES.map((p): [ResourcePolicy, EnforcementLevel] => [p, p.defaultLevel]),
+    [zeroExposureCheck, ZERO_EXPOSURE.defaultLevel],
+  ];
+  for (const [policy, defaultLevel] of checks) {
+    const level = levelOf(policy.name, defaultLevel, config);
+    if (level === "disabled") continue;
+    const { violations, exemptions } = judge(policy, obj, optionsOf(policy.name, config));
+    for (const message of violations) verdicts.push({ policy: policy.name, level, message });
+    for (const message of exemptions) verdicts.push({ policy: policy.name, level: "advisory", message });
+  }
+  return verdicts;
+}

@@ -1,0 +1,72 @@
+import type { KubeObject } from "./model";
+
+/** The parts of a pod spec the exposure policies read. */
+export interface PodSpecView {
+  hostNetwork?: boolean;
+  containers?: ContainerView[];
+  initContainers?: ContainerView[];
+  ephemeralContainers?: ContainerView[];
+}
+
+export interface ContainerView {
+  name?: string;
+  ports?: { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[];
+}
+
+/** Where in an object its pod spec lives, by kind. */
+const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+  Pod: ["spec"],
+  PodTemplate: ["template", "spec"],
+  Deployment: ["spec", "template", "spec"],
+  StatefulSet: ["spec", "template", "spec"],
+  DaemonSet: ["spec", "template", "spec"],
+  ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
+  Job: ["spec", "template", "spec"],
+  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  DeploymentConfig: ["spec", "template", "spec"],
+};
+
+/** True for kinds that carry a pod spec. */
+export function hasPodSpec(kind: string): boolean {
+  return kind in POD_SPEC_PATHS;
+}
+
+/**
+ * The pod spec of a Pod or of any pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob, PodTemplate, OpenShift DeploymentConfig), with its path
+ * for messages; undefined when the object has none (or a patch leaves it out).
+ */
+export function podSpecOf(obj: KubeObject): { spec: PodSpecView; path: string } | undefined {
+  const path = POD_SPEC_PATHS[obj.kind];
+  if (!path) return undefined;
+  let node: unknown = obj;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  if (typeof node !== "object" || node === null) return undefined;
+  return { spec: node as PodSpecView, path: path.join(".") };
+}
+
+/** Every container of a pod spec: regular, init (native sidecars live there) and ephemeral. */
+export function containersOf(spec: PodSpecView): { container: ContainerView; field: string }[] {
+  const out: { container: ContainerView; field: string }[] = [];
+  for (const field of ["containers", "initContainers", "ephemeralContainers"] as const) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((container, i) => out.push({ container, field: `${field}[${i}]` }));
+  }
+  return out;
+}
+
+/** Every declared port of every container, with where it is. */
+export function portsOf(spec: PodSpecView): { container: string; field: string; port: NonNullable<ContainerView["ports"]>[number] }[] {
+  return containersOf(spec).flatMap(({ container, field }) =>
+    (Array.isArray(container.ports) ? container.ports : []).map((port) => ({
+      container: container.name ?? field,
+      field,
+      port,
+    })),
+  );
+}
