@@ -99,14 +99,18 @@ function listing(rows: [string, string][]): string {
 }
 
 /** Runs the CLI and returns its exit code; never throws for user errors. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = processIo,
+  stdin?: () => string,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case "render":
         return await render(rest, io);
       case "scan":
-        return scan(rest, io);
+        return scan(rest, io, stdin);
       case "blueprints":
         io.out(listing(Object.values(BLUEPRINTS).map((b) => [b.name, b.summary])));
         return EXIT.ok;

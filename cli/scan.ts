@@ -40,7 +40,9 @@ export function expandInput(input: string): string[] {
   }
   if (!stat.isDirectory()) return [input];
   const out: string[] = [];
-  for (const entry of fs.readdirSync(input, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs
+    .readdirSync(input, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(input, entry.name);
     if (entry.isDirectory()) out.push(...expandInput(full));
     else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) out.push(full);
@@ -64,7 +66,9 @@ export function objectsIn(text: string, file: string): SourcedObject[] {
     }
     const obj = value as Record<string, unknown>;
     if (typeof value !== "object" || typeof obj.kind !== "string") {
-      throw new UsageError([`${file}:${line}: document ${index} is not a Kubernetes object (no \`kind\`)`]);
+      throw new UsageError([
+        `${file}:${line}: document ${index} is not a Kubernetes object (no \`kind\`)`,
+      ]);
     }
     if (obj.kind.endsWith("List") && Array.isArray(obj.items)) {
       (obj.items as unknown[]).forEach((v) => add(v, line));
@@ -86,9 +90,13 @@ export function objectsIn(text: string, file: string): SourcedObject[] {
 export function readPackConfig(file: string): PackConfig {
   const result = PackConfigSchema.safeParse(readMapping(file));
   if (!result.success) {
-    throw new UsageError(issuesFromZod(result.error, PackConfigSchema).map((i) => `${file}: ${i.path || "(root)"}: ${i.reason}`));
+    throw new UsageError(
+      issuesFromZod(result.error, PackConfigSchema).map(
+        (i) => `${file}: ${i.path || "(root)"}: ${i.reason}`,
+      ),
+    );
   }
-  return result.data as PackConfig;
+  return result.data;
 }
 
 /** Judges every object with every enabled policy. */
@@ -115,7 +123,9 @@ export function isBlocking(v: Pick<ScanVerdict, "level">): boolean {
 function formatText(verdicts: readonly ScanVerdict[], objects: number): string {
   const lines = verdicts.map((v) => `${v.file}#${v.index}: ${v.level}: ${v.policy}: ${v.message}`);
   const blocking = verdicts.filter(isBlocking).length;
-  lines.push(`${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)`);
+  lines.push(
+    `${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -130,10 +140,17 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
   if (format !== "text" && format !== "json") {
     throw new UsageError([`--format: must be text or json (got ${JSON.stringify(format)})`]);
   }
-  if (positionals.length === 0) throw new UsageError(["scan: name at least one FILE, DIR or - (stdin)"]);
+  if (positionals.length === 0)
+    throw new UsageError(["scan: name at least one FILE, DIR or - (stdin)"]);
   const config = values.config !== undefined ? readPackConfig(values.config) : {};
-  const objects = positionals.flatMap(expandInput).flatMap((file) => objectsIn(readText(file, stdin), file));
+  const objects = positionals
+    .flatMap(expandInput)
+    .flatMap((file) => objectsIn(readText(file, stdin), file));
   const verdicts = scanObjects(objects, config);
-  io.out(format === "json" ? `${JSON.stringify(verdicts, null, 2)}\n` : formatText(verdicts, objects.length));
+  io.out(
+    format === "json"
+      ? `${JSON.stringify(verdicts, null, 2)}\n`
+      : formatText(verdicts, objects.length),
+  );
   return verdicts.some(isBlocking) ? 1 : 0;
 }

@@ -11,7 +11,12 @@ const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
   "no-host-ports": {
     allowedHostPorts: z.array(z.number().int().min(1).max(65535)),
     allowedHostPortRanges: z.array(
-      z.object({ min: z.number().int().min(1).max(65535), max: z.number().int().min(1).max(65535) }).strict(),
+      z
+        .object({
+          min: z.number().int().min(1).max(65535),
+          max: z.number().int().min(1).max(65535),
+        })
+        .strict(),
     ),
   },
 };
@@ -27,7 +32,11 @@ function policyEntry(name: string) {
   return z.union([
     Level,
     z
-      .object({ enforcementLevel: Level.optional(), exemptNamespaces: Strings.optional(), ...(POLICY_OPTIONS[name] ?? {}) })
+      .object({
+        enforcementLevel: Level.optional(),
+        exemptNamespaces: Strings.optional(),
+        ...(POLICY_OPTIONS[name] ?? {}),
+      })
       .strict(),
   ]);
 }
@@ -37,13 +46,25 @@ function policyEntry(name: string) {
  * { enforcementLevel?, exemptNamespaces?, ...options } }`.
  */
 export const PackConfigSchema = z
-  .object(Object.fromEntries([["all", z.union([Level, z.object({ enforcementLevel: Level }).strict()])], ...POLICY_NAMES.map((n) => [n, policyEntry(n)])]))
+  .object(
+    Object.fromEntries([
+      ["all", z.union([Level, z.object({ enforcementLevel: Level }).strict()])],
+      ...POLICY_NAMES.map((n) => [n, policyEntry(n)]),
+    ]),
+  )
   .partial()
   .strict();
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & PolicyOptions)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & PolicyOptions)
+>;
 
 /** The level a policy runs at: its own config, then `all`, then its default. */
-export function levelOf(name: string, defaultLevel: EnforcementLevel, config: PackConfig): EnforcementLevel {
+export function levelOf(
+  name: string,
+  defaultLevel: EnforcementLevel,
+  config: PackConfig,
+): EnforcementLevel {
   const own = config[name];
   const all = config.all;
   return (

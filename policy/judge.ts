@@ -1,13 +1,24 @@
 import { levelOf, optionsOf, type PackConfig } from "./config";
-import { EXEMPTION_ANNOTATION, type EnforcementLevel, type KubeObject, type PolicyOptions, type ResourcePolicy } from "./model";
+import {
+  EXEMPTION_ANNOTATION,
+  type EnforcementLevel,
+  type KubeObject,
+  type PolicyOptions,
+  type ResourcePolicy,
+} from "./model";
 import { RESOURCE_POLICIES, ZERO_EXPOSURE, exposureMessage, exposuresOf } from "./policies";
 
 /** Why an object is exempt from a policy (the annotation or the namespace), or undefined. */
 export function exemptionOf(obj: KubeObject, options: PolicyOptions): string | undefined {
   const reason = obj.metadata?.annotations?.[EXEMPTION_ANNOTATION];
-  if (typeof reason === "string" && reason.trim() !== "") return `${EXEMPTION_ANNOTATION}: ${reason.trim()}`;
+  if (typeof reason === "string" && reason.trim() !== "")
+    return `${EXEMPTION_ANNOTATION}: ${reason.trim()}`;
   const ns = obj.metadata?.namespace;
-  if (ns !== undefined && Array.isArray(options.exemptNamespaces) && options.exemptNamespaces.includes(ns)) {
+  if (
+    ns !== undefined &&
+    Array.isArray(options.exemptNamespaces) &&
+    options.exemptNamespaces.includes(ns)
+  ) {
     return `namespace ${ns} is exempt by configuration`;
   }
   return undefined;
@@ -37,8 +48,10 @@ export function judge(
   if (findings.length === 0) return result;
   const exemption = exemptionOf(obj, options);
   for (const f of findings) {
-    if (f.allowedBy) result.exemptions.push(`${policy.name}: allowed by ${f.allowedBy}: ${f.message}`);
-    else if (exemption) result.exemptions.push(`${policy.name}: exempt (${exemption}): ${f.message}`);
+    if (f.allowedBy)
+      result.exemptions.push(`${policy.name}: allowed by ${f.allowedBy}: ${f.message}`);
+    else if (exemption)
+      result.exemptions.push(`${policy.name}: exempt (${exemption}): ${f.message}`);
     else result.violations.push(`${f.message}${emptyAnnotationHint(obj)}`);
   }
   return result;
@@ -72,7 +85,8 @@ export function judgeObject(obj: KubeObject, config: PackConfig): Verdict[] {
     if (level === "disabled") continue;
     const { violations, exemptions } = judge(policy, obj, optionsOf(policy.name, config));
     for (const message of violations) verdicts.push({ policy: policy.name, level, message });
-    for (const message of exemptions) verdicts.push({ policy: policy.name, level: "advisory", message });
+    for (const message of exemptions)
+      verdicts.push({ policy: policy.name, level: "advisory", message });
   }
   return verdicts;
 }

@@ -14,7 +14,10 @@ import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./policie
  * judged as their kind. Only the fields a policy reads are touched (through getters), so an
  * unknown value elsewhere during preview does not stop the policy.
  */
-export function objectFromResource(type: string, props: Record<string, unknown>): KubeObject | undefined {
+export function objectFromResource(
+  type: string,
+  props: Record<string, unknown>,
+): KubeObject | undefined {
   const match = /^kubernetes:[^:]+:([A-Za-z]+?)(Patch)?$/.exec(type);
   if (!match?.[1] || match[1].endsWith("List")) return undefined;
   const view: KubeObject = { kind: match[1] };
@@ -37,7 +40,7 @@ function configSchema(policy: ResourcePolicy): PolicyConfigSchema {
         description: "Namespaces this policy does not apply to (reported as exemptions).",
       },
       ...policy.options,
-    } as PolicyConfigSchema["properties"],
+    },
   };
 }
 
@@ -54,7 +57,10 @@ function resourcePolicy(policy: ResourcePolicy): ResourceValidationPolicy {
       const { violations, exemptions } = judge(policy, obj, args.getConfig<PolicyOptions>());
       violations.forEach((message) => reportViolation(message));
       if (exemptions.length > 0) {
-        pendingExemptions.set(args.urn, [...(pendingExemptions.get(args.urn) ?? []), ...exemptions]);
+        pendingExemptions.set(args.urn, [
+          ...(pendingExemptions.get(args.urn) ?? []),
+          ...exemptions,
+        ]);
       }
     },
     ...(policy.remediate ? { remediateResource: remediation(policy) } : {}),
@@ -65,7 +71,8 @@ function remediation(policy: ResourcePolicy) {
   return (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
     const obj = objectFromResource(args.type, args.props);
     const options = args.getConfig<PolicyOptions>();
-    if (!obj || !policy.remediate || judge(policy, obj, options).violations.length === 0) return undefined;
+    if (!obj || !policy.remediate || judge(policy, obj, options).violations.length === 0)
+      return undefined;
     const fixed = policy.remediate(obj);
     return fixed ? { ...args.props, spec: fixed.spec } : undefined;
   };
@@ -110,7 +117,8 @@ const zeroExposure: StackValidationPolicy = {
 export function zeroportPack(): PolicyPackArgs {
   return {
     policies: [...RESOURCE_POLICIES.map(resourcePolicy), zeroExposure, exposureExemptions],
-    description: "zeroport: forbids node-port exposure (NodePort, node ports of LoadBalancers, hostPort, hostNetwork listeners, externalIPs).",
+    description:
+      "zeroport: forbids node-port exposure (NodePort, node ports of LoadBalancers, hostPort, hostNetwork listeners, externalIPs).",
     provider: "kubernetes",
   };
 }

@@ -46,7 +46,7 @@ export function podSpecOf(obj: KubeObject): { spec: PodSpecView; path: string } 
     node = (node as Record<string, unknown>)[key];
   }
   if (typeof node !== "object" || node === null) return undefined;
-  return { spec: node as PodSpecView, path: path.join(".") };
+  return { spec: node, path: path.join(".") };
 }
 
 /** Every container of a pod spec: regular, init (native sidecars live there) and ephemeral. */
@@ -61,7 +61,9 @@ export function containersOf(spec: PodSpecView): { container: ContainerView; fie
 }
 
 /** Every declared port of every container, with where it is. */
-export function portsOf(spec: PodSpecView): { container: string; field: string; port: NonNullable<ContainerView["ports"]>[number] }[] {
+export function portsOf(
+  spec: PodSpecView,
+): { container: string; field: string; port: NonNullable<ContainerView["ports"]>[number] }[] {
   return containersOf(spec).flatMap(({ container, field }) =>
     (Array.isArray(container.ports) ? container.ports : []).map((port) => ({
       container: container.name ?? field,

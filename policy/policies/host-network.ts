@@ -7,7 +7,8 @@ import { podSpecOf, portsOf } from "../pod-specs";
  */
 export const noHostNetworkListeners: ResourcePolicy = {
   name: "no-host-network-listeners",
-  description: "Forbids hostNetwork pods that declare container ports: each is a listener on the node.",
+  description:
+    "Forbids hostNetwork pods that declare container ports: each is a listener on the node.",
   defaultLevel: "mandatory",
   severity: "high",
   options: {},
@@ -16,7 +17,10 @@ export const noHostNetworkListeners: ResourcePolicy = {
     if (!pod || pod.spec.hostNetwork !== true) return [];
     const ports = portsOf(pod.spec);
     if (ports.length === 0) return [];
-    const list = ports.map(({ container, port }) => `${container}:${port.containerPort ?? "?"}/${port.protocol ?? "TCP"}`);
+    const list = ports.map(
+      ({ container, port }) =>
+        `${container}:${port.containerPort ?? "?"}/${port.protocol ?? "TCP"}`,
+    );
     return [
       {
         message: `${describe(obj)} runs in the node's network (hostNetwork) and declares port(s) ${list.join(", ")}: each listens on the node itself. Drop hostNetwork or the listener.`,

@@ -18,13 +18,19 @@ export const loadBalancerSourceRanges: ResourcePolicy = {
     const spec = serviceSpecOf(obj);
     if (!spec || spec.type !== "LoadBalancer") return [];
     const findings: Finding[] = [];
-    const ranges = Array.isArray(spec.loadBalancerSourceRanges) ? spec.loadBalancerSourceRanges : [];
+    const ranges = Array.isArray(spec.loadBalancerSourceRanges)
+      ? spec.loadBalancerSourceRanges
+      : [];
     if (ranges.length === 0) {
-      findings.push({ message: `${describe(obj)} has no loadBalancerSourceRanges: it accepts traffic from any address. List the client ranges.` });
+      findings.push({
+        message: `${describe(obj)} has no loadBalancerSourceRanges: it accepts traffic from any address. List the client ranges.`,
+      });
     }
     const open = ranges.filter((r) => OPEN.has(r.trim()));
     if (open.length > 0) {
-      findings.push({ message: `${describe(obj)} allows ${open.join(" and ")} in loadBalancerSourceRanges: open to the whole internet.` });
+      findings.push({
+        message: `${describe(obj)} allows ${open.join(" and ")} in loadBalancerSourceRanges: open to the whole internet.`,
+      });
     }
     if (spec.externalTrafficPolicy !== "Local") {
       findings.push({

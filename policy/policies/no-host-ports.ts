@@ -9,7 +9,9 @@ interface PortRange {
 /** True when `port` is listed in `ports` or falls in one of `ranges`. */
 function allowed(port: number, ports: unknown, ranges: unknown): boolean {
   if (Array.isArray(ports) && (ports as unknown[]).includes(port)) return true;
-  return Array.isArray(ranges) && (ranges as PortRange[]).some((r) => port >= r.min && port <= r.max);
+  return (
+    Array.isArray(ranges) && (ranges as PortRange[]).some((r) => port >= r.min && port <= r.max)
+  );
 }
 
 /** A hostPort binds the port on the node the pod runs on, outside any Service or NetworkPolicy. */
@@ -45,7 +47,10 @@ export const noHostPorts: ResourcePolicy = {
       if (typeof hostPort !== "number" || hostPort === 0) continue;
       const where = `${describe(obj)} container ${container} (${pod.path}.${field})`;
       if (allowed(hostPort, options.allowedHostPorts, options.allowedHostPortRanges)) {
-        findings.push({ message: `${where} binds hostPort ${hostPort}`, allowedBy: "allowedHostPorts" });
+        findings.push({
+          message: `${where} binds hostPort ${hostPort}`,
+          allowedBy: "allowedHostPorts",
+        });
       } else {
         findings.push({
           message: `${where} binds hostPort ${hostPort} on its node, outside any Service or NetworkPolicy. Remove hostPort and reach the pod through a ClusterIP Service or an overlay.`,

@@ -1,4 +1,4 @@
-import { describe, type KubeObject, type ResourcePolicy } from "../model";
+import { describe, type ResourcePolicy } from "../model";
 import { explicitNodePorts, serviceSpecOf, withoutNodePorts } from "./service";
 
 /**
@@ -36,7 +36,11 @@ export const noLoadBalancerNodePorts: ResourcePolicy = {
   remediate(obj) {
     const spec = serviceSpecOf(obj);
     if (!spec || spec.type !== "LoadBalancer") return undefined;
-    if (spec.allocateLoadBalancerNodePorts === false && explicitNodePorts(spec).length === 0) return undefined;
-    return { ...obj, spec: { ...withoutNodePorts(spec), allocateLoadBalancerNodePorts: false } } as KubeObject;
+    if (spec.allocateLoadBalancerNodePorts === false && explicitNodePorts(spec).length === 0)
+      return undefined;
+    return {
+      ...obj,
+      spec: { ...withoutNodePorts(spec), allocateLoadBalancerNodePorts: false },
+    };
   },
 };

@@ -1,4 +1,4 @@
-import { describe, type KubeObject, type ResourcePolicy } from "../model";
+import { describe, type ResourcePolicy } from "../model";
 import { explicitNodePorts, serviceSpecOf, withoutNodePorts } from "./service";
 
 /**
@@ -15,7 +15,8 @@ export const noNodePortServices: ResourcePolicy = {
     const spec = serviceSpecOf(obj);
     if (!spec || spec.type !== "NodePort") return [];
     const ports = explicitNodePorts(spec);
-    const which = ports.length > 0 ? `node port(s) ${ports.join(", ")}` : "a node port per service port";
+    const which =
+      ports.length > 0 ? `node port(s) ${ports.join(", ")}` : "a node port per service port";
     return [
       {
         message:
@@ -29,7 +30,11 @@ export const noNodePortServices: ResourcePolicy = {
     const spec = serviceSpecOf(obj);
     if (!spec || spec.type !== "NodePort") return undefined;
     // Fields that only NodePort and LoadBalancer Services may carry go with the type.
-    const { externalTrafficPolicy: _etp, healthCheckNodePort: _hc, ...rest } = withoutNodePorts(spec);
-    return { ...obj, spec: { ...rest, type: "ClusterIP" } } as KubeObject;
+    const {
+      externalTrafficPolicy: _etp,
+      healthCheckNodePort: _hc,
+      ...rest
+    } = withoutNodePorts(spec);
+    return { ...obj, spec: { ...rest, type: "ClusterIP" } };
   },
 };

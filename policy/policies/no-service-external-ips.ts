@@ -22,7 +22,9 @@ export const noServiceExternalIps: ResourcePolicy = {
     const spec = serviceSpecOf(obj);
     const ips = spec && Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
     if (ips.length === 0) return [];
-    const allowed = new Set(Array.isArray(options.allowedExternalIPs) ? (options.allowedExternalIPs as string[]) : []);
+    const allowed = new Set(
+      Array.isArray(options.allowedExternalIPs) ? (options.allowedExternalIPs as string[]) : [],
+    );
     const findings: Finding[] = [];
     const forbidden = ips.filter((ip) => !allowed.has(ip));
     if (forbidden.length > 0) {

@@ -14,7 +14,7 @@ export interface ServiceSpecView {
 /** The spec of a Service (or ServicePatch), or undefined for other kinds. A missing type is ClusterIP. */
 export function serviceSpecOf(obj: KubeObject): ServiceSpecView | undefined {
   if (obj.kind !== "Service") return undefined;
-  return (obj.spec ?? {}) as ServiceSpecView;
+  return obj.spec ?? {};
 }
 
 /** The node ports a Service asks for explicitly. */
@@ -29,6 +29,8 @@ export function withoutNodePorts(spec: ServiceSpecView): ServiceSpecView {
   if (!Array.isArray(spec.ports)) return spec;
   return {
     ...spec,
-    ports: spec.ports.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== "nodePort"))),
+    ports: spec.ports.map((p) =>
+      Object.fromEntries(Object.entries(p).filter(([k]) => k !== "nodePort")),
+    ),
   };
 }

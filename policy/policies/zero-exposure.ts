@@ -3,7 +3,16 @@ import { podSpecOf, portsOf } from "../pod-specs";
 import { serviceSpecOf } from "./service";
 
 /** Gateway API and OpenShift kinds that route outside traffic into the cluster. */
-const ROUTE_KINDS = new Set(["Ingress", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "Route"]);
+const ROUTE_KINDS = new Set([
+  "Ingress",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "UDPRoute",
+  "Route",
+]);
 
 /**
  * How an object can be reached from outside the cluster, or `[]`. The list behind the stack policy
@@ -21,7 +30,8 @@ export function exposuresOf(obj: KubeObject): string[] {
           : "a LoadBalancer Service that also opens node ports",
       );
     }
-    if (Array.isArray(svc.externalIPs) && svc.externalIPs.length > 0) out.push(`externalIPs ${svc.externalIPs.join(", ")}`);
+    if (Array.isArray(svc.externalIPs) && svc.externalIPs.length > 0)
+      out.push(`externalIPs ${svc.externalIPs.join(", ")}`);
   }
   const pod = podSpecOf(obj);
   if (pod) {
@@ -29,7 +39,8 @@ export function exposuresOf(obj: KubeObject): string[] {
       .map(({ port }) => port.hostPort)
       .filter((p): p is number => typeof p === "number" && p > 0);
     if (hostPorts.length > 0) out.push(`hostPort ${hostPorts.join(", ")}`);
-    if (pod.spec.hostNetwork === true && portsOf(pod.spec).length > 0) out.push("listeners in the node's network (hostNetwork)");
+    if (pod.spec.hostNetwork === true && portsOf(pod.spec).length > 0)
+      out.push("listeners in the node's network (hostNetwork)");
   }
   if (ROUTE_KINDS.has(obj.kind)) out.push(`an ${obj.kind} routing outside traffic in`);
   return out;

@@ -1,0 +1,152 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../../cli/main";
+import type { ScanVerdict } from "../../cli/scan";
+import { run, tempFile } from "./helpers";
+
+const NODEPORT = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 31080
+`;
+const CLEAN = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  a: b
+`;
+
+describe("zeroport scan", () => {
+  test("exits 1 on a mandatory violation and prints the verdicts as JSON", async () => {
+    const file = tempFile("svc.yaml", `${CLEAN}---\n${NODEPORT}`);
+    const r = await run("scan", "--format", "json", file);
+    expect(r.code).toBe(1);
+    const verdicts = JSON.parse(r.stdout) as ScanVerdict[];
+    expect(verdicts.map(({ message: _m, ...v }) => v)).toEqual([
+      {
+        policy: "no-nodeport-services",
+        level: "mandatory",
+        kind: "Service",
+        namespace: "shop",
+        name: "web",
+        file,
+        index: 1,
+      },
+      {
+        policy: "zero-exposure",
+        level: "advisory",
+        kind: "Service",
+        namespace: "shop",
+        name: "web",
+        file,
+        index: 1,
+      },
+    ]);
+    expect(verdicts[0]?.message).toMatch(
+      /^Service shop\/web is of type NodePort: it opens node port\(s\) 31080/,
+    );
+  });
+
+  test("exits 0 when only advisory findings remain, with a text summary", async () => {
+    const file = tempFile("ok.yaml", CLEAN);
+    const r = await run("scan", file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("1 object(s) judged: 0 mandatory violation(s), 0 advisory finding(s)\n");
+  });
+
+  test("reads directories recursively, JSON arrays, Lists and stdin", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-scan-"));
+    fs.mkdirSync(path.join(dir, "nested"));
+    fs.writeFileSync(path.join(dir, "nested", "a.yml"), NODEPORT);
+    fs.writeFileSync(
+      path.join(dir, "b.json"),
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [{ kind: "ConfigMap", metadata: { name: "x" } }],
+      }),
+    );
+    fs.writeFileSync(path.join(dir, "notes.txt"), "ignored");
+    const r = await run("scan", "--format", "json", dir);
+    expect(r.code).toBe(1);
+    expect([...new Set((JSON.parse(r.stdout) as ScanVerdict[]).map((v) => v.file))]).toEqual([
+      path.join(dir, "nested", "a.yml"),
+    ]);
+
+    let stdout = "";
+    const code = await main(
+      ["scan", "-"],
+      { out: (t) => (stdout += t), err: () => undefined },
+      () => NODEPORT,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "-#0: mandatory: no-nodeport-services: Service shop/web is of type NodePort",
+    );
+  });
+
+  test("applies a --policy-pack-config style file", async () => {
+    const file = tempFile("svc.yaml", NODEPORT);
+    const config = tempFile("config.json", JSON.stringify({ "no-nodeport-services": "advisory" }));
+    const r = await run("scan", "--config", config, "--format", "json", file);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as ScanVerdict[]).map((v) => `${v.level} ${v.policy}`)).toEqual([
+      "advisory no-nodeport-services",
+      "advisory zero-exposure",
+    ]);
+  });
+
+  test.each([
+    [["scan"], "zeroport: scan: name at least one FILE, DIR or - (stdin)"],
+    [["scan", "--format", "xml", "x"], 'zeroport: --format: must be text or json (got "xml")'],
+    [["scan", "/no/such/path"], "zeroport: /no/such/path: no such file or directory"],
+  ])("usage error %j", async (argv, line) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${line}\n`);
+  });
+
+  test("names the file and line of malformed input", async () => {
+    const broken = tempFile("broken.yaml", `${CLEAN}---\nkind: [\n`);
+    let r = await run("scan", broken);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^zeroport: ${broken}:9:1: Flow sequence`));
+    const notK8s = tempFile("values.yaml", `${CLEAN}---\nreplicas: 3\n`);
+    r = await run("scan", notK8s);
+    expect(r.stderr).toBe(
+      `zeroport: ${notK8s}:8: document 1 is not a Kubernetes object (no \`kind\`)\n`,
+    );
+  });
+
+  test("rejects a bad config with every field path", async () => {
+    const config = tempFile(
+      "bad.json",
+      JSON.stringify({
+        "no-host-ports": { allowedHostPorts: ["53"] },
+        "no-such-policy": "mandatory",
+        all: "loud",
+      }),
+    );
+    const r = await run("scan", "--config", config, tempFile("x.yaml", CLEAN));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^zeroport: ${config}: all: `)),
+      expect.stringMatching(new RegExp(`^zeroport: ${config}: no-host-ports`)),
+      expect.stringMatching(
+        new RegExp(
+          `^zeroport: ${config}: no-such-policy: is not a known field; allowed here: all, no-nodeport-services,`,
+        ),
+      ),
+    ]);
+  });
+});
