@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as jsyaml from "js-yaml";
 import * as YAML from "yaml";
 
 /** A user input problem the CLI reports as one line and exit code 2. */
@@ -47,6 +48,23 @@ export function parseDocuments(text: string, file: string): { value: unknown; li
     });
   }
   return out;
+}
+
+/**
+ * The documents of `text` as values, fast (js-yaml, about ten times quicker than the `yaml`
+ * library's full syntax tree): the path for scanning many manifests. Errors are reported by
+ * {@link parseDocuments}, which names the line and column.
+ */
+export function loadDocuments(text: string, file: string): unknown[] {
+  try {
+    return jsyaml.loadAll(text);
+  } catch (e) {
+    parseDocuments(text, file);
+    const mark = (e as { mark?: { line: number; column: number } }).mark;
+    throw new UsageError([
+      `${file}:${(mark?.line ?? 0) + 1}:${(mark?.column ?? 0) + 1}: ${(e as Error).message.split("\n")[0]}`,
+    ]);
+  }
 }
 
 /** Reads a file holding exactly one mapping (args or config), in YAML or JSON. */

@@ -1,10 +1,8 @@
 import { parseArgs as parseArgv } from "node:util";
 import * as YAML from "yaml";
-import { COMPONENTS } from "../components/registry";
-import { ZeroportInputError } from "../components/core/validation";
-import { BLUEPRINTS, runBlueprint } from "../stacks";
+import { isInputError } from "../components/core/issues";
 import { UsageError, readMapping } from "./documents";
-import { recordProgram, toManifests, type Manifest } from "./render";
+import type { Manifest } from "./render";
 import { scan } from "./scan";
 
 /** Where the CLI writes: injectable so tests run it in-process. */
@@ -40,6 +38,9 @@ function formatOption(value: string | undefined): "yaml" | "json" {
 }
 
 async function render(args: string[], io: Io): Promise<number> {
+  // Loaded here, not at the top: the Pulumi SDKs take a while to load and `scan` needs neither.
+  const [{ COMPONENTS }, { BLUEPRINTS, runBlueprint }, { recordProgram, toManifests }] =
+    await Promise.all([import("../components/registry"), import("../stacks"), import("./render")]);
   const { values, positionals } = parseArgv({
     args,
     allowPositionals: true,
@@ -111,12 +112,16 @@ export async function main(
         return await render(rest, io);
       case "scan":
         return scan(rest, io, stdin);
-      case "blueprints":
+      case "blueprints": {
+        const { BLUEPRINTS } = await import("../stacks");
         io.out(listing(Object.values(BLUEPRINTS).map((b) => [b.name, b.summary])));
         return EXIT.ok;
-      case "components":
+      }
+      case "components": {
+        const { COMPONENTS } = await import("../components/registry");
         io.out(listing(Object.entries(COMPONENTS).map(([n, c]) => [n, c.description])));
         return EXIT.ok;
+      }
       case "help":
       case "--help":
       case "-h":
@@ -129,7 +134,7 @@ export async function main(
         ]);
     }
   } catch (e) {
-    if (e instanceof ZeroportInputError) {
+    if (isInputError(e)) {
       for (const issue of e.issues)
         io.err(`zeroport: ${e.subject}: ${issue.path || "(root)"}: ${issue.reason}\n`);
       return EXIT.usage;

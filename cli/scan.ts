@@ -4,8 +4,8 @@ import { parseArgs as parseArgv } from "node:util";
 import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
 import type { EnforcementLevel, KubeObject } from "../policy/model";
-import { issuesFromZod } from "../components/core/validation";
-import { UsageError, parseDocuments, readMapping, readText } from "./documents";
+import { issuesFromZod } from "../components/core/issues";
+import { UsageError, loadDocuments, parseDocuments, readMapping, readText } from "./documents";
 
 /** One verdict, as `zeroport scan --format json` prints it. */
 export interface ScanVerdict {
@@ -19,12 +19,12 @@ export interface ScanVerdict {
   index: number;
 }
 
-/** A Kubernetes object read from a file: which file, which document (from 0) and line. */
+/** A Kubernetes object read from a file: which file, its position among the file's objects, and its YAML document. */
 export interface SourcedObject {
   obj: KubeObject;
   file: string;
   index: number;
-  line: number;
+  doc: number;
 }
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -57,32 +57,35 @@ export function expandInput(input: string): string[] {
  */
 export function objectsIn(text: string, file: string): SourcedObject[] {
   const out: SourcedObject[] = [];
+  const docs = loadDocuments(text, file);
+  // Lines are only needed for messages, so the slow parser that knows them runs only then.
+  const lineOf = (doc: number) => parseDocuments(text, file)[doc]?.line ?? 1;
   let index = 0;
-  const add = (value: unknown, line: number) => {
+  const add = (value: unknown, doc: number) => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      value.forEach((v) => add(v, line));
+      value.forEach((v) => add(v, doc));
       return;
     }
     const obj = value as Record<string, unknown>;
     if (typeof value !== "object" || typeof obj.kind !== "string") {
       throw new UsageError([
-        `${file}:${line}: document ${index} is not a Kubernetes object (no \`kind\`)`,
+        `${file}:${lineOf(doc)}: document ${doc} is not a Kubernetes object (no \`kind\`)`,
       ]);
     }
     if (obj.kind.endsWith("List") && Array.isArray(obj.items)) {
-      (obj.items as unknown[]).forEach((v) => add(v, line));
+      (obj.items as unknown[]).forEach((v) => add(v, doc));
       return;
     }
     const review = obj.request as { object?: unknown } | undefined;
     if (obj.kind === "AdmissionReview" && review?.object) {
-      add(review.object, line);
+      add(review.object, doc);
       return;
     }
-    out.push({ obj: obj as KubeObject, file, index, line });
+    out.push({ obj: obj as KubeObject, file, index, doc });
     index += 1;
   };
-  for (const doc of parseDocuments(text, file)) add(doc.value, doc.line);
+  docs.forEach((value, doc) => add(value, doc));
   return out;
 }
 

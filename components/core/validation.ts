@@ -1,11 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { issuesFromZod, type InputIssue } from "./issues";
 
-/** One problem with one input field. `path` is dotted, with `[i]` for array items. */
-export interface InputIssue {
-  path: string;
-  reason: string;
-}
+export { formatPath, issuesFromZod, allowedKeysAt, isInputError, type InputIssue } from "./issues";
 
 /**
  * The single error a component throws for bad input: every offending field path at once.
@@ -31,97 +28,6 @@ export class ZeroportInputError extends pulumi.InputPropertiesError {
   static isZeroportInputError(e: unknown): e is ZeroportInputError {
     return e instanceof ZeroportInputError;
   }
-}
-
-/** `["services", 0, "port"]` becomes `services[0].port`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    const key = String(part);
-    if (typeof part === "number") out += `[${part}]`;
-    // Keys that are not plain identifiers are quoted, so a path always stays on one line.
-    else if (!/^[A-Za-z_$][\w$-]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
-    else out += out === "" ? key : `.${key}`;
-  }
-  return out;
-}
-
-interface ZodDefLike {
-  type?: string;
-  shape?: Record<string, { _zod?: { def?: ZodDefLike } }>;
-  innerType?: { _zod?: { def?: ZodDefLike } };
-  in?: { _zod?: { def?: ZodDefLike } };
-  options?: { _zod?: { def?: ZodDefLike } }[];
-  element?: { _zod?: { def?: ZodDefLike } };
-  valueType?: { _zod?: { def?: ZodDefLike } };
-}
-
-function defOf(schema: unknown): ZodDefLike | undefined {
-  return (schema as { _zod?: { def?: ZodDefLike } } | undefined)?._zod?.def;
-}
-
-/** The object schemas reachable at `path`, looking through defaults, pipes, unions and arrays. */
-function objectsAt(def: ZodDefLike | undefined, path: readonly PropertyKey[]): ZodDefLike[] {
-  if (!def) return [];
-  switch (def.type) {
-    case "default":
-    case "optional":
-    case "nullable":
-    case "prefault":
-    case "readonly":
-      return objectsAt(defOf(def.innerType), path);
-    case "pipe":
-      return objectsAt(defOf(def.in), path);
-    case "union":
-      return (def.options ?? []).flatMap((o) => objectsAt(defOf(o), path));
-    case "array":
-      return typeof path[0] === "number" ? objectsAt(defOf(def.element), path.slice(1)) : [];
-    case "record":
-      return path.length > 0 ? objectsAt(defOf(def.valueType), path.slice(1)) : [];
-    case "object": {
-      if (path.length === 0) return [def];
-      const next = def.shape?.[String(path[0])];
-      return objectsAt(defOf(next), path.slice(1));
-    }
-    default:
-      return [];
-  }
-}
-
-/** The field names a strict object accepts at `path`, for "unknown field" messages. */
-export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  const keys = objectsAt(defOf(schema), path).flatMap((d) => Object.keys(d.shape ?? {}));
-  return [...new Set(keys)];
-}
-
-/**
- * Flattens zod issues into one line per field path. An unknown key becomes an issue at that
- * key's own path, listing the fields that are allowed there.
- */
-export function issuesFromZod(error: z.ZodError, schema?: z.ZodType): InputIssue[] {
-  const seen = new Set<string>();
-  const out: InputIssue[] = [];
-  const add = (issue: InputIssue) => {
-    const key = `${issue.path}\u0000${issue.reason}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(issue);
-    }
-  };
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      const allowed = schema ? allowedKeysAt(schema, issue.path) : [];
-      const hint = allowed.length > 0 ? `; allowed here: ${allowed.join(", ")}` : "";
-      for (const key of issue.keys) {
-        add({ path: formatPath([...issue.path, key]), reason: `is not a known field${hint}` });
-      }
-    } else if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
-      add({ path: formatPath(issue.path), reason: `is required (${issue.expected})` });
-    } else {
-      add({ path: formatPath(issue.path), reason: issue.message });
-    }
-  }
-  return out;
 }
 
 /**

@@ -3,12 +3,24 @@ import { ZeroportInputError } from "../../components/core/validation";
 import { BLUEPRINTS, runBlueprint, runFromStackConfig } from "../../stacks";
 import { render } from "../helpers/mocks";
 import { allSchemaProblems } from "../helpers/schema";
+import { judgeObject } from "../../policy/judge";
+import type { KubeObject } from "../../policy/model";
 
 describe.each(Object.values(BLUEPRINTS))("blueprint $name", (blueprint) => {
   test("its example config renders schema-valid objects", async () => {
     const r = await render(() => runBlueprint(blueprint, blueprint.example));
     expect(r.manifests.length).toBeGreaterThan(0);
     expect(allSchemaProblems(r.manifests)).toEqual([]);
+  });
+
+  test("its example passes the policy pack with no mandatory violation and nothing exposed", async () => {
+    const r = await render(() => runBlueprint(blueprint, blueprint.example));
+    const verdicts = r.manifests.flatMap((m) =>
+      judgeObject(m as unknown as KubeObject, {}).map(
+        (v) => `${m.kind}/${m.metadata.name} ${v.level} ${v.policy}`,
+      ),
+    );
+    expect(verdicts).toEqual([]);
   });
 
   test("its example is valid against its schema", () => {
