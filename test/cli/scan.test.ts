@@ -150,3 +150,22 @@ describe("zeroport scan", () => {
     ]);
   });
 });
+
+describe("the example pack config", () => {
+  test("is valid and makes zero-exposure mandatory", async () => {
+    const example = require.resolve("../../policy/config.example.json");
+    const r = await run(
+      "scan",
+      "--config",
+      example,
+      "--format",
+      "json",
+      tempFile("svc.yaml", NODEPORT),
+    );
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as ScanVerdict[]).map((v) => `${v.level} ${v.policy}`)).toEqual([
+      "mandatory no-nodeport-services",
+      "mandatory zero-exposure",
+    ]);
+  });
+});
