@@ -107,9 +107,12 @@ build_kwok() {
   "$BIN/kwokctl" --version
 }
 
+# The Pulumi engine pieces are attempted so the evidence stays current, but their absence does
+# not fail the run: the Go proxy here refuses the language host and provider (see the suite's
+# "excluded" line). The control plane must build.
+build pulumi "$PV" build_pulumi || echo "blocked: the Pulumi CLI and Node.js language host $PV cannot be built here"
+build provider "$KV" build_provider || echo "blocked: the Kubernetes provider $KV cannot be built here"
 status=0
-build pulumi "$PV" build_pulumi || status=1
-build provider "$KV" build_provider || status=1
 build etcd "$EV" build_etcd || status=1
 build kwok "$KWOK" build_kwok || status=1
 build kube "$K8S" build_kube || status=1
