@@ -1,10 +1,10 @@
 /** End-to-end suite: a real control plane; see test/e2e/build-tools.sh. */
+const base = require("./jest.config.js");
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  ...base,
   roots: ["<rootDir>/test/e2e"],
   testMatch: ["**/*.e2e.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testTimeout: 120000,
-  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
 };

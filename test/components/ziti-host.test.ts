@@ -7,6 +7,7 @@ import {
   ZitiHostArgsSchema,
   type ZitiHostArgs,
 } from "../../components/ziti-host";
+import { RESTRICTED_NOBODY_CONTAINER } from "../helpers/expectations";
 import { identityJson, jwt } from "../helpers/fixtures";
 import { plainOccurrences, podSpecOf, render } from "../helpers/mocks";
 import { allSchemaProblems } from "../helpers/schema";
@@ -17,16 +18,6 @@ const LABELS = {
   "app.kubernetes.io/managed-by": "zeroport",
   "app.kubernetes.io/name": "ziti-host",
   "app.kubernetes.io/part-of": "zeroport",
-};
-
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: 65534,
-  runAsGroup: 65534,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
 };
 
 const host = (args: ZitiHostArgs) => render(() => new ZitiHost("web", args));
@@ -113,7 +104,7 @@ describe("ZitiHost with an enrollment JWT", () => {
       name: "ziti-host",
       image: "docker.io/openziti/ziti-host:1.18.7",
       args: ["run-host"],
-      securityContext: RESTRICTED_CONTAINER,
+      securityContext: RESTRICTED_NOBODY_CONTAINER,
       resources: DEFAULT_RESOURCES,
       livenessProbe: {
         exec: { command: TUNNEL_STATUS_PROBE },

@@ -9,9 +9,19 @@ import { objectsIn, scanObjects } from "../../cli/scan";
 import { KubeClient, waitFor, type KubeObject } from "./kube-client";
 
 const ROOT = path.join(__dirname, "..", "..");
-const BIN = path.join(process.env.ZEROPORT_TOOLS ?? path.join(os.homedir(), ".cache", "zeroport-e2e"), "bin");
+const BIN = path.join(
+  process.env.ZEROPORT_TOOLS ?? path.join(os.homedir(), ".cache", "zeroport-e2e"),
+  "bin",
+);
 const CLUSTER = "zeroport-e2e";
-const CONTROL_PLANE = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kwok", "kwokctl"];
+const CONTROL_PLANE = [
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "etcd",
+  "kwok",
+  "kwokctl",
+];
 
 /** What this suite cannot do here, by name and reason; printed, never silent. */
 const EXCLUDED = [
@@ -29,29 +39,45 @@ const env = { ...process.env, KWOK_WORKDIR: workdir };
 let client: KubeClient;
 
 function kwokctl(...args: string[]): string {
-  return execFileSync(path.join(BIN, "kwokctl"), ["--name", CLUSTER, ...args], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(path.join(BIN, "kwokctl"), ["--name", CLUSTER, ...args], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 function zeroport(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [path.join(ROOT, "bin", "zeroport.js"), ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  return spawnSync(process.execPath, [path.join(ROOT, "bin", "zeroport.js"), ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
 }
 
 /** Every field of `want` must be in `have` with the same value; returns the mismatching paths. */
 function mismatches(have: unknown, want: unknown, at = ""): string[] {
   if (Array.isArray(want)) {
-    if (!Array.isArray(have) || have.length !== want.length) return [`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`];
+    if (!Array.isArray(have) || have.length !== want.length)
+      return [`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`];
     return want.flatMap((w, i) => mismatches(have[i], w, `${at}[${i}]`));
   }
   if (typeof want === "object" && want !== null) {
     if (typeof have !== "object" || have === null) return [`${at}: missing`];
-    return Object.entries(want).flatMap(([k, w]) => mismatches((have as Record<string, unknown>)[k], w, `${at}.${k}`));
+    return Object.entries(want).flatMap(([k, w]) =>
+      mismatches((have as Record<string, unknown>)[k], w, `${at}.${k}`),
+    );
   }
-  return have === want ? [] : [`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`];
+  return have === want
+    ? []
+    : [`${at}: expected ${JSON.stringify(want)}, got ${JSON.stringify(have)}`];
 }
 
 /** A pre-bound PersistentVolume for a claim: kwok nodes have no storage provisioner. */
 function volumeFor(pvc: KubeObject): KubeObject {
-  const spec = pvc.spec as { accessModes: string[]; resources: { requests: { storage: string } }; storageClassName?: string };
+  const spec = pvc.spec as {
+    accessModes: string[];
+    resources: { requests: { storage: string } };
+    storageClassName?: string;
+  };
   return {
     apiVersion: "v1",
     kind: "PersistentVolume",
@@ -70,14 +96,27 @@ function volumeFor(pvc: KubeObject): KubeObject {
 beforeAll(() => {
   for (const line of EXCLUDED) process.stdout.write(`excluded: ${line}\n`);
   const missing = CONTROL_PLANE.filter((b) => !fs.existsSync(path.join(BIN, b)));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(", ")} in ${BIN}: run test/e2e/build-tools.sh`);
+  if (missing.length > 0)
+    throw new Error(`missing ${missing.join(", ")} in ${BIN}: run test/e2e/build-tools.sh`);
   kwokctl(
-    "create", "cluster", "--runtime", "binary", "--kubeconfig", kubeconfig, "--wait", "5m",
-    "--kube-apiserver-binary", path.join(BIN, "kube-apiserver"),
-    "--kube-controller-manager-binary", path.join(BIN, "kube-controller-manager"),
-    "--kube-scheduler-binary", path.join(BIN, "kube-scheduler"),
-    "--kwok-controller-binary", path.join(BIN, "kwok"),
-    "--etcd-binary", path.join(BIN, "etcd"),
+    "create",
+    "cluster",
+    "--runtime",
+    "binary",
+    "--kubeconfig",
+    kubeconfig,
+    "--wait",
+    "5m",
+    "--kube-apiserver-binary",
+    path.join(BIN, "kube-apiserver"),
+    "--kube-controller-manager-binary",
+    path.join(BIN, "kube-controller-manager"),
+    "--kube-scheduler-binary",
+    path.join(BIN, "kube-scheduler"),
+    "--kwok-controller-binary",
+    path.join(BIN, "kwok"),
+    "--etcd-binary",
+    path.join(BIN, "etcd"),
   );
   kwokctl("scale", "node", "--replicas", "2");
   client = new KubeClient(kubeconfig);
@@ -94,8 +133,15 @@ afterAll(() => {
 
 test("the cluster has two Ready fake nodes", async () => {
   const nodes = await waitFor("two Ready nodes", 120_000, async () => {
-    const list = await client.json<{ items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] }>("GET", "/api/v1/nodes");
-    const ready = list.items.filter((n) => n.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+    const list = await client.json<{
+      items: {
+        metadata: { name: string };
+        status: { conditions?: { type: string; status: string }[] };
+      }[];
+    }>("GET", "/api/v1/nodes");
+    const ready = list.items.filter((n) =>
+      n.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
     return ready.length >= 2 ? ready : `${ready.length} Ready`;
   });
   expect(nodes).toHaveLength(2);
@@ -118,7 +164,8 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (name) => {
   });
 
   test("is accepted by the API server with strict field validation", async () => {
-    for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim")) await client.apply(volumeFor(pvc));
+    for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim"))
+      await client.apply(volumeFor(pvc));
     for (const m of manifests) {
       const applied = await client.apply(m);
       versions.set(key(m), applied.metadata.resourceVersion);
@@ -133,10 +180,20 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (name) => {
         problems.push(`${key(m)}: not found`);
         continue;
       }
-      const { stringData, metadata, ...rest } = m as KubeObject & { stringData?: Record<string, string> };
-      problems.push(...mismatches(live, { ...rest, metadata: { name: metadata.name, labels: metadata.labels } }, key(m)));
+      const { stringData, metadata, ...rest } = m as KubeObject & {
+        stringData?: Record<string, string>;
+      };
+      problems.push(
+        ...mismatches(
+          live,
+          { ...rest, metadata: { name: metadata.name, labels: metadata.labels } },
+          key(m),
+        ),
+      );
       if (stringData) {
-        expect(Object.keys((live.data as Record<string, string>) ?? {}).sort()).toEqual(Object.keys(stringData).sort());
+        expect(Object.keys((live.data as Record<string, string>) ?? {}).sort()).toEqual(
+          Object.keys(stringData).sort(),
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -149,28 +206,42 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (name) => {
         const s = live.status ?? {};
         if (m.kind === "Deployment") {
           const want = (m.spec as { replicas?: number }).replicas ?? 1;
-          return (s.availableReplicas ?? 0) === want ? true : `${s.availableReplicas ?? 0}/${want} available`;
+          return (s.availableReplicas ?? 0) === want
+            ? true
+            : `${s.availableReplicas ?? 0}/${want} available`;
         }
-        return (s.desiredNumberScheduled ?? 0) > 0 && s.numberReady === s.desiredNumberScheduled ? true : `${s.numberReady ?? 0}/${s.desiredNumberScheduled ?? 0} ready`;
+        return (s.desiredNumberScheduled ?? 0) > 0 && s.numberReady === s.desiredNumberScheduled
+          ? true
+          : `${s.numberReady ?? 0}/${s.desiredNumberScheduled ?? 0} ready`;
       });
     }
-    const events = await client.json<{ items: { reason: string; message: string }[] }>("GET", "/api/v1/events");
-    expect(events.items.filter((e) => e.reason === "FailedCreate").map((e) => e.message)).toEqual([]);
+    const events = await client.json<{ items: { reason: string; message: string }[] }>(
+      "GET",
+      "/api/v1/events",
+    );
+    expect(events.items.filter((e) => e.reason === "FailedCreate").map((e) => e.message)).toEqual(
+      [],
+    );
   }, 400_000);
 
   test("a second apply changes nothing", async () => {
     for (const m of manifests) {
       const again = await client.apply(m);
-      expect(`${key(m)}@${again.metadata.resourceVersion}`).toBe(`${key(m)}@${versions.get(key(m))}`);
+      expect(`${key(m)}@${again.metadata.resourceVersion}`).toBe(
+        `${key(m)}@${versions.get(key(m))}`,
+      );
     }
   });
 
   test("deleting removes every object", async () => {
     for (const m of [...manifests].reverse()) await client.delete(m);
     for (const m of manifests) {
-      await waitFor(`${key(m)} gone`, 180_000, async () => ((await client.get(m)) ? "still there" : true));
+      await waitFor(`${key(m)} gone`, 180_000, async () =>
+        (await client.get(m)) ? "still there" : true,
+      );
     }
-    for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim")) await client.delete(volumeFor(pvc));
+    for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim"))
+      await client.delete(volumeFor(pvc));
   }, 400_000);
 });
 
@@ -186,7 +257,9 @@ describe("a deliberately insecure program", () => {
   test("is blocked by the policy pack, which names each mandatory violation", () => {
     const r = zeroport("scan", "--format", "json", fixture);
     expect(r.status).toBe(1);
-    const mandatory = (JSON.parse(r.stdout) as { policy: string; level: string; kind: string; name: string }[])
+    const mandatory = (
+      JSON.parse(r.stdout) as { policy: string; level: string; kind: string; name: string }[]
+    )
       .filter((v) => v.level === "mandatory")
       .map((v) => `${v.policy} ${v.kind}/${v.name}`);
     expect(mandatory).toEqual([

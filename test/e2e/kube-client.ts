@@ -56,11 +56,20 @@ export class KubeClient {
     });
   }
 
-  request(method: string, path: string, body?: string, contentType = "application/json"): Promise<{ status: number; body: string }> {
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    contentType = "application/json",
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = https.request(
         new URL(path, this.server),
-        { method, agent: this.agent, headers: { Accept: "application/json", ...(body ? { "Content-Type": contentType } : {}) } },
+        {
+          method,
+          agent: this.agent,
+          headers: { Accept: "application/json", ...(body ? { "Content-Type": contentType } : {}) },
+        },
         (res) => {
           let data = "";
           res.setEncoding("utf8");
@@ -82,18 +91,30 @@ export class KubeClient {
   }
 
   /** The REST path of an object, from API discovery. */
-  async pathOf(obj: Pick<KubeObject, "apiVersion" | "kind" | "metadata">, withName = true): Promise<string> {
+  async pathOf(
+    obj: Pick<KubeObject, "apiVersion" | "kind" | "metadata">,
+    withName = true,
+  ): Promise<string> {
     const key = `${obj.apiVersion}/${obj.kind}`;
     if (!this.resources.has(key)) {
-      const base = obj.apiVersion.includes("/") ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
-      const list = await this.json<{ resources: { name: string; kind: string; namespaced: boolean }[] }>("GET", base);
+      const base = obj.apiVersion.includes("/")
+        ? `/apis/${obj.apiVersion}`
+        : `/api/${obj.apiVersion}`;
+      const list = await this.json<{
+        resources: { name: string; kind: string; namespaced: boolean }[];
+      }>("GET", base);
       for (const r of list.resources.filter((r) => !r.name.includes("/"))) {
-        this.resources.set(`${obj.apiVersion}/${r.kind}`, { plural: r.name, namespaced: r.namespaced });
+        this.resources.set(`${obj.apiVersion}/${r.kind}`, {
+          plural: r.name,
+          namespaced: r.namespaced,
+        });
       }
     }
     const r = this.resources.get(key);
     if (!r) throw new Error(`the API server does not serve ${key}`);
-    const base = obj.apiVersion.includes("/") ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
+    const base = obj.apiVersion.includes("/")
+      ? `/apis/${obj.apiVersion}`
+      : `/api/${obj.apiVersion}`;
     const ns = r.namespaced ? `/namespaces/${obj.metadata.namespace ?? "default"}` : "";
     return `${base}${ns}/${r.plural}${withName ? `/${obj.metadata.name}` : ""}`;
   }
@@ -101,19 +122,29 @@ export class KubeClient {
   /** Server-side apply; the API server rejects unknown or duplicate fields (fieldValidation=Strict). */
   async apply(obj: KubeObject, dryRun = false): Promise<KubeObject> {
     const query = `fieldManager=zeroport-e2e&force=true&fieldValidation=Strict${dryRun ? "&dryRun=All" : ""}`;
-    return this.json<KubeObject>("PATCH", `${await this.pathOf(obj)}?${query}`, JSON.stringify(obj), "application/apply-patch+yaml");
+    return this.json<KubeObject>(
+      "PATCH",
+      `${await this.pathOf(obj)}?${query}`,
+      JSON.stringify(obj),
+      "application/apply-patch+yaml",
+    );
   }
 
   async get(obj: KubeObject): Promise<KubeObject | undefined> {
     const res = await this.request("GET", await this.pathOf(obj));
     if (res.status === 404) return undefined;
-    if (res.status >= 300) throw new ApiError(res.status, res.body, `GET ${obj.kind} ${obj.metadata.name}`);
+    if (res.status >= 300)
+      throw new ApiError(res.status, res.body, `GET ${obj.kind} ${obj.metadata.name}`);
     return JSON.parse(res.body) as KubeObject;
   }
 
   async delete(obj: KubeObject): Promise<void> {
-    const res = await this.request("DELETE", `${await this.pathOf(obj)}?propagationPolicy=Foreground`);
-    if (res.status >= 300 && res.status !== 404) throw new ApiError(res.status, res.body, `DELETE ${obj.kind} ${obj.metadata.name}`);
+    const res = await this.request(
+      "DELETE",
+      `${await this.pathOf(obj)}?propagationPolicy=Foreground`,
+    );
+    if (res.status >= 300 && res.status !== 404)
+      throw new ApiError(res.status, res.body, `DELETE ${obj.kind} ${obj.metadata.name}`);
   }
 
   close(): void {
@@ -122,14 +153,19 @@ export class KubeClient {
 }
 
 /** Polls `check` until it returns a value, or fails with the last reason after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | string>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (;;) {
     const result = await check();
     if (typeof result !== "string") return result;
     last = result;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}: ${last}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}: ${last}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

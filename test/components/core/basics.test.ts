@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESTRICTED_NOBODY_CONTAINER } from "../../helpers/expectations";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES, ImageRef, hasPinnedVersion } from "../../../components/core/images";
 import { selectorLabels, standardLabels } from "../../../components/core/labels";
@@ -49,15 +50,7 @@ describe("security contexts", () => {
   });
 
   test("restricted container defaults", () => {
-    expect(containerSecurityContext(NOBODY)).toEqual({
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 65534,
-      runAsGroup: 65534,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    });
+    expect(containerSecurityContext(NOBODY)).toEqual(RESTRICTED_NOBODY_CONTAINER);
   });
 
   test("a capability escalation adds only that capability", () => {
