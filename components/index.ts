@@ -1,3 +1,12 @@
 export * as core from "./core";
 export { ZeroportInputError } from "./core/validation";
+export * from "./loopback-sidecar";
+export * from "./node-proxy-daemonset";
+export * from "./tproxy-sidecar";
 export * from "./ziti-host";
+export {
+  WorkloadSelector,
+  injectIntoWorkload,
+  injectionTransform,
+  SidecarRefusal,
+} from "./core/injection";

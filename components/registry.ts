@@ -1,4 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
+import {
+  LoopbackSidecar,
+  LoopbackSidecarArgsSchema,
+  type LoopbackSidecarArgs,
+} from "./loopback-sidecar";
+import {
+  NodeProxyDaemonset,
+  NodeProxyDaemonsetArgsSchema,
+  type NodeProxyDaemonsetArgs,
+} from "./node-proxy-daemonset";
+import { TproxySidecar, TproxySidecarArgsSchema, type TproxySidecarArgs } from "./tproxy-sidecar";
 import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti-host";
 import type { z } from "zod";
 
@@ -19,5 +30,24 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
     description: "ziti-edge-tunnel run-host: hosts Ziti services for cluster addresses, no Service",
     schema: ZitiHostArgsSchema,
     create: (name, args, opts) => new ZitiHost(name, args as ZitiHostArgs, opts),
+  },
+  TproxySidecar: {
+    description:
+      "ziti tunnel tproxy injected into existing workloads: transparent interception in one pod",
+    schema: TproxySidecarArgsSchema,
+    create: (name, args, opts) => new TproxySidecar(name, args as TproxySidecarArgs, opts),
+  },
+  LoopbackSidecar: {
+    description:
+      "ziti tunnel proxy injected into existing workloads: a local port per Ziti service",
+    schema: LoopbackSidecarArgsSchema,
+    create: (name, args, opts) => new LoopbackSidecar(name, args as LoopbackSidecarArgs, opts),
+  },
+  NodeProxyDaemonset: {
+    description:
+      "ziti-edge-tunnel run on selected nodes (hostNetwork), with cluster DNS forwarding",
+    schema: NodeProxyDaemonsetArgsSchema,
+    create: (name, args, opts) =>
+      new NodeProxyDaemonset(name, args as NodeProxyDaemonsetArgs, opts),
   },
 };

@@ -2,12 +2,20 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "./core/images";
-import { ensureIdentitySecret, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import {
+  ENROLLMENT_TOKEN_DIR,
+  ensureIdentitySecret,
+  zitiIdentityArgs,
+  type IdentitySecretRef,
+} from "./core/identity";
 import { standardLabels, selectorLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
 import { Annotations, DnsLabel, DnsSubdomain, Labels, Quantity, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { TUNNEL_STATUS_PROBE } from "./core/probes";
+
+export { TUNNEL_STATUS_PROBE } from "./core/probes";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
@@ -17,8 +25,6 @@ const COMPONENT = "ziti-host";
 /** The image's identity directory (`ZITI_IDENTITY_DIR` default) and the file basename zeroport uses. */
 export const IDENTITY_DIR = "/ziti-edge-tunnel";
 export const IDENTITY_BASENAME = "identity";
-/** One of the places the image's entrypoint looks for `<basename>.jwt` when no identity JSON exists yet. */
-export const ENROLLMENT_TOKEN_DIR = "/var/run/secrets/netfoundry.io/enrollment-token";
 /** The image's group `ziti`; the persistent volume is group-owned by it so the tunneler can write. */
 const ZITI_GID = 2171;
 
@@ -182,16 +188,6 @@ export class ZitiHost extends pulumi.ComponentResource {
 export function needsVolume(identity: Pick<IdentitySecretRef, "existing" | "contents">): boolean {
   return !(identity.existing && identity.contents === "json");
 }
-
-/**
- * Exits non-zero unless the running tunneler answers on its IPC socket and reports success.
- * (The official chart pipes to `jq` without `-e`, so its probe can never fail.)
- */
-export const TUNNEL_STATUS_PROBE = [
-  "/bin/sh",
-  "-c",
-  "ziti-edge-tunnel tunnel_status | jq -e '.Success == true' >/dev/null",
-];
 
 /** The pod spec of the hosting tunneler: pure, so it is tested directly. */
 export function renderZitiHostPodSpec(

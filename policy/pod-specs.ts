@@ -1,3 +1,4 @@
+import { POD_SPEC_PATHS } from "../components/core/pod-spec-paths";
 import type { KubeObject } from "./model";
 
 /** The parts of a pod spec the exposure policies read. */
@@ -12,20 +13,6 @@ export interface ContainerView {
   name?: string;
   ports?: { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[];
 }
-
-/** Where in an object its pod spec lives, by kind. */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  Pod: ["spec"],
-  PodTemplate: ["template", "spec"],
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-  DeploymentConfig: ["spec", "template", "spec"],
-};
 
 /** True for kinds that carry a pod spec. */
 export function hasPodSpec(kind: string): boolean {

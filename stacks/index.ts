@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ZeroportInputError } from "../components/core/validation";
 import { runBlueprint, type Blueprint } from "./blueprint";
+import { egressLoopbackBlueprint } from "./egress-loopback";
+import { egressTproxyBlueprint } from "./egress-tproxy";
+import { nodeProxyBlueprint } from "./node-proxy";
 import { zitiHostBlueprint } from "./ziti-host";
 
 export { runBlueprint, type Blueprint } from "./blueprint";
@@ -8,6 +11,9 @@ export { runBlueprint, type Blueprint } from "./blueprint";
 /** Every blueprint, by name. */
 export const BLUEPRINTS: Record<string, Blueprint> = {
   [zitiHostBlueprint.name]: zitiHostBlueprint,
+  [egressTproxyBlueprint.name]: egressTproxyBlueprint,
+  [egressLoopbackBlueprint.name]: egressLoopbackBlueprint,
+  [nodeProxyBlueprint.name]: nodeProxyBlueprint,
 };
 
 export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;

@@ -15,6 +15,13 @@ const ENROLLMENT_METHODS: Record<EnrollmentKind, readonly string[]> = {
   router: ["erott"],
 };
 
+/**
+ * Where the tunneler images' entrypoints look for `<basename>.jwt` when no enrolled identity exists
+ * yet (openziti/ziti-edge-tunnel, ziti-host and ziti-tunnel alike), so a Secret mounted here is
+ * enrolled on first start.
+ */
+export const ENROLLMENT_TOKEN_DIR = "/var/run/secrets/netfoundry.io/enrollment-token";
+
 /** What a Secret holding an identity contains. */
 export type IdentityContents = "jwt" | "json";
 

@@ -1,0 +1,273 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { IMAGES, ImageRef } from "./core/images";
+import { ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
+import {
+  WorkloadSelector,
+  injectIntoWorkload,
+  SidecarRefusal,
+  injectionTransform,
+  type Injection,
+  type PodSpec,
+  type WorkloadContext,
+} from "./core/injection";
+import { standardLabels } from "./core/labels";
+import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { Cidr4, DnsUri, IPv4, parseCidr } from "./core/net";
+import { ZITI_AGENT_PROBE } from "./core/probes";
+import { DnsSubdomain, Labels, Resources } from "./core/schemas";
+import { NOBODY, containerSecurityContext, type Escalation } from "./core/security";
+import {
+  DEFAULT_SIDECAR_RESOURCES,
+  SidecarStart,
+  checkIdentityFits,
+  hasContainer,
+  placeSidecar,
+  sidecarIdentityVolumes,
+  type SidecarIdentity,
+} from "./core/sidecar";
+import { parseArgs } from "./core/validation";
+
+export const TPROXY_SIDECAR_TYPE = "zeroport:ziti:TproxySidecar";
+export const TPROXY_CONTAINER = "ziti-tproxy";
+/** The legacy Go tunneler image's identity directory (its `ZITI_IDENTITY_DIR` default). */
+const IDENTITY_DIR = "/netfoundry";
+
+/**
+ * The transparent proxy edits the pod's iptables (a TPROXY chain in the mangle table) and answers
+ * DNS on port 53, so it needs NET_ADMIN, binding below 1024 (NET_BIND_SERVICE), and root: the
+ * iptables binary refuses to run for any other user even with the capability. Everything else
+ * stays dropped.
+ */
+export const TPROXY_ESCALATIONS: readonly Escalation[] = [
+  { kind: "root", reason: "iptables checks for UID 0 as well as CAP_NET_ADMIN" },
+  {
+    kind: "capability",
+    capability: "NET_ADMIN",
+    reason: "TPROXY rules in the pod's network namespace",
+  },
+  {
+    kind: "capability",
+    capability: "NET_BIND_SERVICE",
+    reason: "the Ziti nameserver listens on port 53",
+  },
+];
+
+/** The arguments of {@link TproxySidecar}. */
+export const TproxySidecarArgsSchema = z
+  .object({
+    namespace: NamespaceArgs.describe(
+      "Where the identity Secret lives; only workloads in this namespace can use it.",
+    ),
+    identity: zitiIdentityArgs("identity").describe(
+      "The client identity; `json` is the one that suits several pods.",
+    ),
+    select: WorkloadSelector.optional().describe("The workloads the transform injects into."),
+    image: ImageRef.default(IMAGES.zitiTunnel).describe(
+      "The openziti/ziti-tunnel image (`ziti tunnel tproxy`).",
+    ),
+    start: SidecarStart,
+    clusterDns: z
+      .object({
+        ip: IPv4.default("10.96.0.10").describe(
+          "The cluster DNS Service IP: `kubectl -n kube-system get svc kube-dns -o jsonpath='{.spec.clusterIP}'` " +
+            "(10.96.0.10 on kubeadm and kind, 10.43.0.10 on k3s).",
+        ),
+        domain: DnsSubdomain.default("cluster.local").describe("The cluster domain."),
+      })
+      .strict()
+      .default({ ip: "10.96.0.10", domain: "cluster.local" }),
+    resolver: DnsUri.default("udp://127.0.0.1:53").describe(
+      "Where the Ziti nameserver listens, on the pod's loopback, port 53.",
+    ),
+    dnsIpRange: Cidr4.default("100.64.0.1/10").describe(
+      "The range Ziti names resolve into; intercepted by TPROXY.",
+    ),
+    dnsUnanswerable: z
+      .enum(["refused", "timeout", "servfail"])
+      .default("refused")
+      .describe(
+        "The answer for names Ziti does not know; `refused` sends the resolver on to cluster DNS.",
+      ),
+    dnsUpstream: DnsUri.optional().describe(
+      "Forward non-Ziti names here instead (for example udp://10.96.0.10:53).",
+    ),
+    resources: Resources.default(DEFAULT_SIDECAR_RESOURCES),
+    labels: Labels.default({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const m = /^(?:udp|tcp):\/\/(127(?:\.\d{1,3}){3}):(\d+)$/.exec(a.resolver);
+    if (!m || m[2] !== "53") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["resolver"],
+        message:
+          "must listen on a loopback address at port 53 (resolv.conf names nameservers without ports), such as udp://127.0.0.1:53",
+      });
+    }
+    const range = parseCidr(a.dnsIpRange);
+    if (range && range.prefix > 30)
+      ctx.addIssue({
+        code: "custom",
+        path: ["dnsIpRange"],
+        message: "must leave room for Ziti names: a prefix of /30 or shorter",
+      });
+  });
+
+export type TproxySidecarArgs = z.input<typeof TproxySidecarArgsSchema>;
+export type ResolvedTproxySidecarArgs = z.output<typeof TproxySidecarArgsSchema>;
+
+/** The pod DNS settings: the Ziti nameserver first, then cluster DNS, and the usual search list. */
+export function tproxyDnsConfig(a: ResolvedTproxySidecarArgs, namespace: string) {
+  const resolverIp = /^(?:udp|tcp):\/\/([^:]+):/.exec(a.resolver)?.[1] ?? "127.0.0.1";
+  const d = a.clusterDns.domain;
+  return {
+    nameservers: [resolverIp, a.clusterDns.ip],
+    searches: [`${namespace}.svc.${d}`, `svc.${d}`, d],
+    options: [{ name: "ndots", value: "5" }],
+  };
+}
+
+/** The tproxy sidecar as a pure pod-spec function, for one identity Secret. */
+export function tproxyInjection(
+  a: ResolvedTproxySidecarArgs,
+  identity: SidecarIdentity,
+  instance: string,
+): Injection {
+  return {
+    podLabels: { "zeroport.io/tproxy-sidecar": instance },
+    inject(spec: PodSpec, workload: WorkloadContext): PodSpec {
+      if (hasContainer(spec, TPROXY_CONTAINER)) return spec;
+      if (spec.hostNetwork === true) {
+        throw new SidecarRefusal(
+          workload,
+          "the pod uses hostNetwork, so TPROXY rules would intercept the node's traffic; use NodeProxyDaemonset for node-wide access",
+        );
+      }
+      const other = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].find((c) =>
+        [
+          ...((c.command as string[] | undefined) ?? []),
+          ...((c.args as string[] | undefined) ?? []),
+        ].includes("tproxy"),
+      );
+      if (other)
+        throw new SidecarRefusal(
+          workload,
+          `container ${String(other.name)} already runs a tproxy tunneler; two would fight over the same iptables chain`,
+        );
+      const dnsConfig = tproxyDnsConfig(a, workload.namespace);
+      const existing = (spec.dnsConfig as { nameservers?: string[] } | undefined)?.nameservers;
+      if (
+        spec.dnsPolicy === "None" &&
+        existing &&
+        JSON.stringify(existing) !== JSON.stringify(dnsConfig.nameservers)
+      ) {
+        throw new SidecarRefusal(
+          workload,
+          `the pod sets dnsPolicy None with nameservers ${existing.join(", ")}; the Ziti nameserver must come first`,
+        );
+      }
+      checkIdentityFits(identity, workload);
+      const { volumes, mounts } = sidecarIdentityVolumes(
+        identity,
+        TPROXY_CONTAINER,
+        IDENTITY_DIR,
+        "identity",
+      );
+      volumes.push(
+        { name: `${TPROXY_CONTAINER}-tmp`, emptyDir: { sizeLimit: "16Mi" } },
+        { name: `${TPROXY_CONTAINER}-run`, emptyDir: { sizeLimit: "1Mi" } },
+      );
+      mounts.push(
+        { name: `${TPROXY_CONTAINER}-tmp`, mountPath: "/tmp" },
+        { name: `${TPROXY_CONTAINER}-run`, mountPath: "/run" },
+      );
+      const probe = { exec: { command: ZITI_AGENT_PROBE }, timeoutSeconds: 5 };
+      const container = {
+        name: TPROXY_CONTAINER,
+        image: a.image,
+        imagePullPolicy: "IfNotPresent",
+        args: [
+          "tproxy",
+          "--resolver",
+          a.resolver,
+          "--dnsSvcIpRange",
+          a.dnsIpRange,
+          "--dnsUnanswerable",
+          a.dnsUnanswerable,
+          ...(a.dnsUpstream ? ["--dnsUpstream", a.dnsUpstream] : []),
+        ],
+        env: [
+          { name: "ZITI_IDENTITY_DIR", value: IDENTITY_DIR },
+          { name: "ZITI_IDENTITY_BASENAME", value: "identity" },
+        ],
+        volumeMounts: mounts,
+        resources: a.resources,
+        securityContext: containerSecurityContext(NOBODY, TPROXY_ESCALATIONS),
+        startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 90 },
+        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+      };
+      return {
+        ...placeSidecar(spec, workload, { container, volumes, start: a.start }),
+        dnsPolicy: "None",
+        dnsConfig,
+      };
+    },
+  };
+}
+
+/**
+ * Transparent interception for existing workloads: injects `ziti tunnel tproxy` into selected pods
+ * (with `transform`) or any pod spec (with `injectPodSpec`), and owns the identity Secret.
+ */
+export class TproxySidecar extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly secretName: pulumi.Output<string>;
+  /** Adds the sidecar to a pod spec of a workload in {@link namespace}. */
+  readonly injectPodSpec: (spec: PodSpec, workload: WorkloadContext) => PodSpec;
+  /** Injects into one workload's props (kind as in the API, for example `Deployment`), whatever `select` says. */
+  readonly injectWorkload: (
+    kind: string,
+    props: Record<string, unknown>,
+  ) => Record<string, unknown>;
+  /** Injects into the workloads `select` picks; pass it to a resource's or a chart's `transforms`. */
+  readonly transform: pulumi.ResourceTransform;
+  readonly podLabels: Record<string, string>;
+
+  constructor(name: string, args: TproxySidecarArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TPROXY_SIDECAR_TYPE, name, {}, opts);
+    const a = parseArgs(TproxySidecarArgsSchema, args, `TproxySidecar ${name}`);
+    const labels = standardLabels("ziti-tproxy-sidecar", name, a.labels);
+    // The pods this namespace will run need NET_ADMIN and root: only the privileged level admits them.
+    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "privileged", labels, this);
+    const secretName =
+      a.identity.source === "existingSecret" ? a.identity.name : `${name}-identity`;
+    const identity = ensureIdentitySecret(a.identity, {
+      resourceName: `${name}-identity`,
+      secretName,
+      namespace: ns.name,
+      labels,
+      kind: "identity",
+      subject: `TproxySidecar ${name}`,
+      parent: this,
+    });
+    const injection = tproxyInjection(
+      a,
+      { secretName, key: identity.key, contents: identity.contents, namespace: a.namespace.name },
+      name,
+    );
+    this.namespace = ns.name;
+    this.secretName = identity.name;
+    this.injectPodSpec = (spec, workload) => injection.inject(spec, workload);
+    this.podLabels = injection.podLabels;
+    this.injectWorkload = (kind, props) =>
+      injectIntoWorkload(kind, props, injection, undefined, a.namespace.name) ?? props;
+    this.transform = a.select
+      ? injectionTransform(injection, a.select, a.namespace.name)
+      : () => {
+          throw new Error(`TproxySidecar ${name}: set \`select\` to use its transform`);
+        };
+    this.registerOutputs({ namespace: this.namespace, secretName: this.secretName });
+  }
+}
