@@ -68,5 +68,5 @@ export function sampleClient(
       },
     },
   });
-  return new k8s.apps.v1.Deployment(args.name, props as k8s.apps.v1.DeploymentArgs, opts);
+  return new k8s.apps.v1.Deployment(args.name, props, opts);
 }

@@ -134,9 +134,10 @@ export function injectIntoWorkload(
   if (typeof spec !== "object" || spec === null) return undefined;
   const namespace = get(props, ["metadata", "namespace"]);
   const replicas = get(props, ["spec", "replicas"]);
+  const name = get(props, ["metadata", "name"]);
   const workload: WorkloadContext = {
     kind,
-    name: String(get(props, ["metadata", "name"]) ?? "(unnamed)"),
+    name: typeof name === "string" ? name : "(unnamed)",
     namespace: typeof namespace === "string" ? namespace : defaultNamespace,
     ...(typeof replicas === "number" ? { replicas } : {}),
   };
