@@ -37,7 +37,6 @@ const ProxyService = z
   .object({
     name: z
       .string()
-      .min(1, "must name a Ziti service")
       .max(255)
       .regex(
         /^[^:\s-][^:]*$/,
@@ -91,7 +90,7 @@ export const LoopbackSidecarArgsSchema = z
           });
         } else seen.set(key, i);
       }
-      if (s.port < 1024 && !a.allowPrivilegedPorts) {
+      if (s.port >= 1 && s.port < 1024 && !a.allowPrivilegedPorts) {
         ctx.addIssue({
           code: "custom",
           path: ["services", i, "port"],

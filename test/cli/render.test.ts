@@ -76,7 +76,10 @@ describe("zeroport render <blueprint>", () => {
   });
 
   test.each([
-    [["render", "nope"], 'zeroport: render: unknown blueprint "nope"; one of ziti-host'],
+    [
+      ["render", "nope"],
+      'zeroport: render: unknown blueprint "nope"; one of ziti-host, egress-tproxy, egress-loopback, node-proxy',
+    ],
     [["render"], "zeroport: render: name a blueprint or --component (see `zeroport blueprints`)"],
     [
       ["render", "ziti-host", "--format", "xml"],
@@ -88,7 +91,7 @@ describe("zeroport render <blueprint>", () => {
     ],
     [
       ["render", "--component", "Nope", "--args", "x"],
-      'zeroport: --component: must be one of ZitiHost (got "Nope")',
+      'zeroport: --component: must be one of ZitiHost, TproxySidecar, LoopbackSidecar, NodeProxyDaemonset (got "Nope")',
     ],
     [["render", "--component", "ZitiHost"], "zeroport: --args: required with --component"],
   ])("usage error %j", async (argv, line) => {
@@ -150,7 +153,13 @@ describe("zeroport blueprints and components", () => {
   test("lists every blueprint with a summary", async () => {
     const r = await run("blueprints");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ziti-host {2}ZitiHost: /);
+    expect(r.stdout.split("\n").map((l) => l.split(/ {2,}/)[0])).toEqual([
+      "ziti-host",
+      "egress-tproxy",
+      "egress-loopback",
+      "node-proxy",
+      "",
+    ]);
   });
 
   test("lists every component", async () => {

@@ -1,0 +1,409 @@
+import {
+  TPROXY_CONTAINER,
+  TproxySidecar,
+  TproxySidecarArgsSchema,
+  tproxyInjection,
+  type TproxySidecarArgs,
+} from "../../components/tproxy-sidecar";
+import {
+  WorkloadSelector,
+  injectionTransform,
+  type PodSpec,
+} from "../../components/core/injection";
+import { identityJson, jwt } from "../helpers/fixtures";
+import { plainOccurrences, render } from "../helpers/mocks";
+import { allSchemaProblems } from "../helpers/schema";
+import type { Manifest } from "../../cli/render";
+import type { ZeroportInputError } from "../../components/core/validation";
+
+const args = TproxySidecarArgsSchema.parse({
+  namespace: "shop",
+  identity: { json: identityJson() },
+});
+const identity = {
+  secretName: "egress-identity",
+  key: "identity.json",
+  contents: "json" as const,
+  namespace: "shop",
+};
+const injection = tproxyInjection(args, identity, "egress");
+const workload = { kind: "Deployment", name: "web", namespace: "shop", replicas: 2 };
+const app = {
+  name: "app",
+  image: "registry.example.com/web:1.0",
+  ports: [{ containerPort: 8080 }],
+};
+const userSpec: PodSpec = {
+  containers: [app],
+  initContainers: [{ name: "migrate", image: "registry.example.com/migrate:1.0" }],
+};
+
+export const TPROXY_CONTAINER_SPEC = {
+  name: "ziti-tproxy",
+  image: "docker.io/openziti/ziti-tunnel:2.0.3",
+  imagePullPolicy: "IfNotPresent",
+  args: [
+    "tproxy",
+    "--resolver",
+    "udp://127.0.0.1:53",
+    "--dnsSvcIpRange",
+    "100.64.0.1/10",
+    "--dnsUnanswerable",
+    "refused",
+  ],
+  env: [
+    { name: "ZITI_IDENTITY_DIR", value: "/netfoundry" },
+    { name: "ZITI_IDENTITY_BASENAME", value: "identity" },
+  ],
+  volumeMounts: [
+    { name: "ziti-tproxy-identity", mountPath: "/netfoundry", readOnly: true },
+    { name: "ziti-tproxy-tmp", mountPath: "/tmp" },
+    { name: "ziti-tproxy-run", mountPath: "/run" },
+  ],
+  resources: { requests: { cpu: "20m", memory: "48Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: false,
+    runAsUser: 0,
+    runAsGroup: 0,
+    capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_BIND_SERVICE"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  },
+  startupProbe: {
+    exec: { command: ["ziti", "agent", "stats"] },
+    timeoutSeconds: 5,
+    periodSeconds: 2,
+    failureThreshold: 90,
+  },
+  livenessProbe: {
+    exec: { command: ["ziti", "agent", "stats"] },
+    timeoutSeconds: 5,
+    periodSeconds: 30,
+    failureThreshold: 3,
+  },
+  restartPolicy: "Always",
+};
+
+describe("injecting the tproxy sidecar into a pod spec", () => {
+  const injected = injection.inject(userSpec, workload);
+
+  test("starts the tunnel as the first init container, a native sidecar", () => {
+    expect(injected.initContainers).toEqual([TPROXY_CONTAINER_SPEC, userSpec.initContainers?.[0]]);
+  });
+
+  test("leaves the user's containers untouched", () => {
+    expect(injected.containers).toEqual([app]);
+    expect(userSpec.initContainers).toHaveLength(1);
+  });
+
+  test("points pod DNS at the Ziti nameserver first, then cluster DNS", () => {
+    expect(injected.dnsPolicy).toBe("None");
+    expect(injected.dnsConfig).toEqual({
+      nameservers: ["127.0.0.1", "10.96.0.10"],
+      searches: ["shop.svc.cluster.local", "svc.cluster.local", "cluster.local"],
+      options: [{ name: "ndots", value: "5" }],
+    });
+  });
+
+  test("mounts the identity from the Secret, read-only", () => {
+    expect(injected.volumes).toEqual([
+      {
+        name: "ziti-tproxy-identity",
+        secret: {
+          secretName: "egress-identity",
+          defaultMode: 0o444,
+          items: [{ key: "identity.json", path: "identity.json" }],
+        },
+      },
+      { name: "ziti-tproxy-tmp", emptyDir: { sizeLimit: "16Mi" } },
+      { name: "ziti-tproxy-run", emptyDir: { sizeLimit: "1Mi" } },
+    ]);
+  });
+
+  test("injecting twice changes nothing", () => {
+    expect(injection.inject(injected, workload)).toEqual(injected);
+  });
+
+  test("runs as a plain container when asked, for clusters before 1.29", () => {
+    const plain = tproxyInjection({ ...args, start: "container" }, identity, "egress").inject(
+      { containers: [app] },
+      workload,
+    );
+    const { restartPolicy: _r, ...container } = TPROXY_CONTAINER_SPEC;
+    expect(plain.containers).toEqual([app, container]);
+    expect(plain.initContainers).toBeUndefined();
+  });
+
+  test("with a JWT, enrolls into a writable volume from the token Secret", () => {
+    const jwtIdentity = { ...identity, contents: "jwt" as const, key: "enrollment.jwt" };
+    const spec = tproxyInjection(args, jwtIdentity, "egress").inject(
+      { containers: [app] },
+      { ...workload, replicas: 1 },
+    );
+    expect(spec.volumes?.slice(0, 2)).toEqual([
+      { name: "ziti-tproxy-identity", emptyDir: { sizeLimit: "16Mi" } },
+      {
+        name: "ziti-tproxy-enrollment-token",
+        secret: {
+          secretName: "egress-identity",
+          defaultMode: 0o444,
+          items: [{ key: "enrollment.jwt", path: "identity.jwt" }],
+        },
+      },
+    ]);
+    expect(
+      (spec.initContainers?.[0] as { volumeMounts: unknown[] }).volumeMounts.slice(0, 2),
+    ).toEqual([
+      { name: "ziti-tproxy-identity", mountPath: "/netfoundry" },
+      {
+        name: "ziti-tproxy-enrollment-token",
+        mountPath: "/var/run/secrets/netfoundry.io/enrollment-token",
+        readOnly: true,
+      },
+    ]);
+  });
+
+  test("passes an upstream resolver when given", () => {
+    const withUpstream = TproxySidecarArgsSchema.parse({
+      identity: { json: identityJson() },
+      dnsUpstream: "udp://10.43.0.10:53",
+    });
+    const spec = tproxyInjection(withUpstream, { ...identity, namespace: "default" }, "e").inject(
+      { containers: [app] },
+      { ...workload, namespace: "default" },
+    );
+    expect((spec.initContainers?.[0] as { args: string[] }).args.slice(-2)).toEqual([
+      "--dnsUpstream",
+      "udp://10.43.0.10:53",
+    ]);
+  });
+});
+
+describe("refusals", () => {
+  test.each([
+    [
+      "a hostNetwork pod",
+      { containers: [app], hostNetwork: true },
+      workload,
+      "the pod uses hostNetwork",
+    ],
+    [
+      "a pod with its own nameservers",
+      { containers: [app], dnsPolicy: "None", dnsConfig: { nameservers: ["8.8.8.8"] } },
+      workload,
+      "the pod sets dnsPolicy None with nameservers 8.8.8.8; the Ziti nameserver must come first",
+    ],
+    [
+      "a second tproxy tunneler",
+      {
+        containers: [
+          app,
+          { name: "other-tunnel", image: "openziti/ziti-tunnel:2.0.3", args: ["tproxy"] },
+        ],
+      },
+      workload,
+      "container other-tunnel already runs a tproxy tunneler",
+    ],
+    [
+      "a pod in another namespace",
+      { containers: [app] },
+      { ...workload, namespace: "other" },
+      "the identity Secret egress-identity is in namespace shop",
+    ],
+  ])("%s", (_, spec, w, reason) => {
+    expect(() => injection.inject(spec as PodSpec, w)).toThrow(
+      `cannot inject into ${w.kind} ${w.namespace}/web: ${reason}`,
+    );
+  });
+
+  test("a one-time JWT in a workload with several pods", () => {
+    const jwtInjection = tproxyInjection(args, { ...identity, contents: "jwt" }, "egress");
+    expect(() => jwtInjection.inject({ containers: [app] }, workload)).toThrow(
+      /a one-time enrollment JWT enrolls exactly one pod/,
+    );
+    expect(() =>
+      jwtInjection.inject(
+        { containers: [app] },
+        { ...workload, kind: "CronJob", replicas: undefined },
+      ),
+    ).toThrow(/for a CronJob, a new one each run/);
+  });
+});
+
+describe("the transform", () => {
+  const selector = WorkloadSelector.parse({ labels: { team: "shop" } });
+  const transform = injectionTransform(injection, selector, "shop");
+  const pod = { metadata: { labels: { team: "shop" } }, spec: { containers: [app] } };
+  const cases: [string, string, Record<string, unknown>, string[]][] = [
+    [
+      "Deployment",
+      "kubernetes:apps/v1:Deployment",
+      { spec: { template: pod } },
+      ["spec", "template"],
+    ],
+    [
+      "StatefulSet",
+      "kubernetes:apps/v1:StatefulSet",
+      { spec: { template: pod } },
+      ["spec", "template"],
+    ],
+    [
+      "DaemonSet",
+      "kubernetes:apps/v1:DaemonSet",
+      { spec: { template: pod } },
+      ["spec", "template"],
+    ],
+    [
+      "ReplicaSet",
+      "kubernetes:apps/v1:ReplicaSet",
+      { spec: { template: pod } },
+      ["spec", "template"],
+    ],
+    ["Job", "kubernetes:batch/v1:Job", { spec: { template: pod } }, ["spec", "template"]],
+    [
+      "CronJob",
+      "kubernetes:batch/v1:CronJob",
+      { spec: { jobTemplate: { spec: { template: pod } } } },
+      ["spec", "jobTemplate", "spec", "template"],
+    ],
+    ["Pod", "kubernetes:core/v1:Pod", { ...pod }, []],
+  ];
+
+  test.each(cases)("injects into a %s and labels its pod", async (kind, type, body, path) => {
+    const props = {
+      apiVersion: "x",
+      kind,
+      metadata: { name: "web", namespace: "shop", ...(kind === "Pod" ? pod.metadata : {}) },
+      ...body,
+    };
+    const result = await transform({ type, name: "web", props, opts: {}, custom: true });
+    let podNode = result?.props as Record<string, unknown>;
+    for (const key of path) podNode = podNode[key] as Record<string, unknown>;
+    const spec = podNode.spec as PodSpec;
+    expect(spec.initContainers?.map((c) => c.name)).toEqual([TPROXY_CONTAINER]);
+    expect(spec.containers).toEqual([app]);
+    expect((podNode.metadata as { labels: Record<string, string> }).labels).toEqual({
+      team: "shop",
+      "zeroport.io/tproxy-sidecar": "egress",
+    });
+    expect(props).not.toBe(result?.props);
+  });
+
+  test("leaves unselected workloads and other kinds alone", async () => {
+    const other = {
+      metadata: { name: "web", namespace: "shop" },
+      spec: { template: { metadata: { labels: { team: "other" } }, spec: { containers: [app] } } },
+    };
+    expect(
+      await transform({
+        type: "kubernetes:apps/v1:Deployment",
+        name: "web",
+        props: other,
+        opts: {},
+        custom: true,
+      }),
+    ).toBeUndefined();
+    expect(
+      await transform({
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "c",
+        props: { data: {} },
+        opts: {},
+        custom: true,
+      }),
+    ).toBeUndefined();
+  });
+
+  test("selects by resource name", async () => {
+    const byName = injectionTransform(
+      injection,
+      WorkloadSelector.parse({ names: ["web"], kinds: ["Deployment"] }),
+      "shop",
+    );
+    const props = {
+      metadata: { name: "web" },
+      spec: { template: { spec: { containers: [app] } } },
+    };
+    expect(
+      await byName({
+        type: "kubernetes:apps/v1:Deployment",
+        name: "web",
+        props,
+        opts: {},
+        custom: true,
+      }),
+    ).toBeDefined();
+    expect(
+      await byName({
+        type: "kubernetes:apps/v1:StatefulSet",
+        name: "web",
+        props,
+        opts: {},
+        custom: true,
+      }),
+    ).toBeUndefined();
+  });
+
+  test("an injected Deployment is valid against the Kubernetes schema", async () => {
+    const props = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { selector: { matchLabels: { team: "shop" } }, template: pod },
+    };
+    const result = await transform({
+      type: "kubernetes:apps/v1:Deployment",
+      name: "web",
+      props,
+      opts: {},
+      custom: true,
+    });
+    expect(allSchemaProblems([result?.props as unknown as Manifest])).toEqual([]);
+  });
+});
+
+describe("the TproxySidecar component", () => {
+  test("creates a privileged-level namespace and the identity Secret, nothing inline", async () => {
+    const doc = identityJson();
+    const r = await render(
+      () =>
+        new TproxySidecar("egress", {
+          namespace: { name: "shop", create: true },
+          identity: { json: doc },
+        }),
+    );
+    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      "Namespace/shop",
+      "Secret/egress-identity",
+    ]);
+    expect(r.one("Namespace").metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "privileged",
+    });
+    expect(plainOccurrences(r.resources, "SECRETKEYMATERIAL")).toEqual([]);
+  });
+
+  test("reports bad arguments at once", async () => {
+    const bad = {
+      identity: { jwt: jwt() },
+      resolver: "udp://10.0.0.1:5353",
+      select: {},
+      dnsIpRange: "100.64.0.1/31",
+    } as TproxySidecarArgs;
+    const error = (await render(() => new TproxySidecar("e", bad)).catch(
+      (e: unknown) => e,
+    )) as ZeroportInputError;
+    expect(error.issues).toEqual([
+      {
+        path: "select",
+        reason: "set `labels` or `names`: a selector that matches everything is refused",
+      },
+      {
+        path: "resolver",
+        reason:
+          "must listen on a loopback address at port 53 (resolv.conf names nameservers without ports), such as udp://127.0.0.1:53",
+      },
+      { path: "dnsIpRange", reason: "must leave room for Ziti names: a prefix of /30 or shorter" },
+    ]);
+  });
+});
