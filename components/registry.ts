@@ -5,10 +5,20 @@ import {
   type LoopbackSidecarArgs,
 } from "./loopback-sidecar";
 import {
+  NginxZitiIngress,
+  NginxZitiIngressArgsSchema,
+  type NginxZitiIngressArgs,
+} from "./nginx-ziti-ingress";
+import {
   NodeProxyDaemonset,
   NodeProxyDaemonsetArgsSchema,
   type NodeProxyDaemonsetArgs,
 } from "./node-proxy-daemonset";
+import {
+  RouterTunneler,
+  RouterTunnelerArgsSchema,
+  type RouterTunnelerArgs,
+} from "./router-tunneler";
 import { TproxySidecar, TproxySidecarArgsSchema, type TproxySidecarArgs } from "./tproxy-sidecar";
 import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti-host";
 import type { z } from "zod";
@@ -49,5 +59,17 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
     schema: NodeProxyDaemonsetArgsSchema,
     create: (name, args, opts) =>
       new NodeProxyDaemonset(name, args as NodeProxyDaemonsetArgs, opts),
+  },
+  RouterTunneler: {
+    description:
+      "an OpenZiti edge router hosting services with its built-in tunneler; private by default",
+    schema: RouterTunnelerArgsSchema,
+    create: (name, args, opts) => new RouterTunneler(name, args as RouterTunnelerArgs, opts),
+  },
+  NginxZitiIngress: {
+    description:
+      "nginx with ngx_ziti_module binding Ziti services to cluster upstreams; no Service",
+    schema: NginxZitiIngressArgsSchema,
+    create: (name, args, opts) => new NginxZitiIngress(name, args as NginxZitiIngressArgs, opts),
   },
 };

@@ -13,6 +13,14 @@ export const EXAMPLE_JWT = `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({
   sub: "example",
 })}.ZXhhbXBsZS1zaWduYXR1cmU`;
 
+/** A well-formed one-time enrollment token for an edge router (`ziti edge create edge-router … --jwt-output-file`). */
+export const EXAMPLE_ROUTER_JWT = `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({
+  em: "erott",
+  iss: "https://ziti.example.com:1280",
+  jti: "00000000-0000-4000-8000-000000000001",
+  sub: "example-router",
+})}.ZXhhbXBsZS1zaWduYXR1cmU`;
+
 /** A well-formed enrolled identity (`ziti edge enroll`), with placeholder PEM blocks. */
 export const EXAMPLE_IDENTITY_JSON = JSON.stringify({
   ztAPI: "https://ziti.example.com:1280/edge/client/v1",

@@ -3,6 +3,8 @@ import { ZeroportInputError } from "../components/core/validation";
 import { runBlueprint, type Blueprint } from "./blueprint";
 import { egressLoopbackBlueprint } from "./egress-loopback";
 import { egressTproxyBlueprint } from "./egress-tproxy";
+import { ingressNginxBlueprint } from "./ingress-nginx";
+import { ingressRouterBlueprint } from "./ingress-router";
 import { nodeProxyBlueprint } from "./node-proxy";
 import { zitiHostBlueprint } from "./ziti-host";
 
@@ -14,6 +16,8 @@ export const BLUEPRINTS: Record<string, Blueprint> = {
   [egressTproxyBlueprint.name]: egressTproxyBlueprint,
   [egressLoopbackBlueprint.name]: egressLoopbackBlueprint,
   [nodeProxyBlueprint.name]: nodeProxyBlueprint,
+  [ingressRouterBlueprint.name]: ingressRouterBlueprint,
+  [ingressNginxBlueprint.name]: ingressNginxBlueprint,
 };
 
 export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;

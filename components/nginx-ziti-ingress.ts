@@ -1,0 +1,267 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
+import { hasPinnedVersion } from "./core/images";
+import { selectorLabels, standardLabels } from "./core/labels";
+import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { DnsLabel, Labels, Resources } from "./core/schemas";
+import {
+  containerSecurityContext,
+  restrictedPodSecurityContext,
+  type RunAs,
+} from "./core/security";
+import { parseArgs } from "./core/validation";
+import { sha256 } from "./core/hash";
+
+export const NGINX_ZITI_INGRESS_TYPE = "zeroport:ziti:NginxZitiIngress";
+const COMPONENT = "nginx-ziti";
+export const NGINX_IDENTITY_DIR = "/var/run/secrets/openziti.io";
+/** The nginx user of the Debian-based nginx images; the Dockerfile in images/nginx-ziti keeps it. */
+const NGINX_USER: RunAs = { uid: 101, gid: 101 };
+/** The thread pool name is fixed in the module's source. */
+const THREAD_POOL = "ngx_ziti_tp";
+
+const NO_IMAGE =
+  "is required: there is no official nginx image with the OpenZiti module; build images/nginx-ziti " +
+  "(see its README), push it, and pass it here pinned, as `registry/nginx-ziti:1.23.3-1`";
+
+const Bind = z
+  .object({
+    service: z
+      .string()
+      .regex(/^[^\s;{}#][^;{}#]*$/, "must be a Ziti service name without ';', '{', '}' or '#'")
+      .describe("The Ziti service nginx binds (hosts)."),
+    upstream: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9.-]+:\d{1,5}$/,
+        "must be host:port (IPv4 or a DNS name; the module resolves it per connection)",
+      )
+      .describe("Where each Ziti connection is forwarded, for example web.shop.svc:8080."),
+  })
+  .strict();
+
+/** The arguments of {@link NginxZitiIngress}. */
+export const NginxZitiIngressArgsSchema = z
+  .object({
+    namespace: NamespaceArgs,
+    identity: zitiIdentityArgs("identity").describe(
+      "An enrolled identity (`json` or an existing Secret): the module does not enroll.",
+    ),
+    image: z
+      .string({ error: NO_IMAGE })
+      .min(1, NO_IMAGE)
+      .refine((ref) => hasPinnedVersion(ref), "must pin a tag or digest other than `latest`")
+      .describe("nginx with ngx_ziti_module (required; build images/nginx-ziti)."),
+    modulePath: z
+      .string()
+      .startsWith("/", "must be an absolute path")
+      .default("/usr/lib/nginx/modules/ngx_ziti_module.so"),
+    binds: z
+      .array(Bind)
+      .min(1, "must bind at least one Ziti service")
+      .describe("Ziti services and their upstreams in the cluster."),
+    expectedConnections: z
+      .number()
+      .int()
+      .min(1, "must be at least 1: every client connection holds a pool thread while it lasts")
+      .max(4096)
+      .default(64)
+      .describe("Concurrent client connections to plan threads for."),
+    workerConnections: z.number().int().min(16).default(1024),
+    blockName: DnsLabel.default("zeroport").describe(
+      "The name of the `ziti` block (used in logs).",
+    ),
+    replicas: z
+      .number()
+      .int()
+      .min(0)
+      .max(1, "must be 0 or 1: one Ziti identity belongs in one pod")
+      .default(1),
+    resources: Resources.default({
+      requests: { cpu: "50m", memory: "64Mi" },
+      limits: { cpu: "1", memory: "256Mi" },
+    }),
+    labels: Labels.default({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.identity.contents !== "json") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["identity"],
+        message:
+          "must be an enrolled identity (`json`, or an existing Secret with contents json): the nginx module loads it and cannot enroll a JWT",
+      });
+    }
+    const seen = new Map<string, number>();
+    a.binds.forEach((b, i) => {
+      const first = seen.get(b.service);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["binds", i, "service"],
+          message: `binds the same service as binds[${first}]`,
+        });
+      else seen.set(b.service, i);
+    });
+  });
+
+export type NginxZitiIngressArgs = z.input<typeof NginxZitiIngressArgsSchema>;
+export type ResolvedNginxZitiIngressArgs = z.output<typeof NginxZitiIngressArgsSchema>;
+
+/** Each bind holds one pool thread for good (its accept loop) and each connection one while it lasts. */
+export function threadCount(
+  a: Pick<ResolvedNginxZitiIngressArgs, "binds" | "expectedConnections">,
+): number {
+  return a.binds.length + a.expectedConnections;
+}
+
+/**
+ * nginx.conf: the module and its thread pool at the top level, and one top-level `ziti` block
+ * (not inside `stream` or `http`) binding each service to its upstream. No listener at all.
+ */
+export function renderNginxConf(a: ResolvedNginxZitiIngressArgs): string {
+  const binds = a.binds.flatMap((b) => [
+    "",
+    `    bind ${b.service} {`,
+    `        upstream ${b.upstream};`,
+    "    }",
+  ]);
+  return [
+    "# Rendered by zeroport. nginx binds Ziti services and listens on no port.",
+    "worker_processes 1;",
+    "pid /tmp/nginx.pid;",
+    "error_log stderr notice;",
+    `load_module ${a.modulePath};`,
+    `thread_pool ${THREAD_POOL} threads=${threadCount(a)} max_queue=65536;`,
+    "",
+    "events {",
+    `    worker_connections ${a.workerConnections};`,
+    "}",
+    "",
+    `ziti ${a.blockName} {`,
+    `    identity_file ${NGINX_IDENTITY_DIR}/identity.json;`,
+    ...binds,
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * nginx with the OpenZiti module, binding Ziti services to upstreams in the cluster: no Service,
+ * no listening port, the identity read-only from a Secret.
+ */
+export class NginxZitiIngress extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly configMapName: pulumi.Output<string>;
+  readonly secretName: pulumi.Output<string>;
+  readonly nginxConf: string;
+
+  constructor(name: string, args: NginxZitiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(NGINX_ZITI_INGRESS_TYPE, name, {}, opts);
+    const a = parseArgs(NginxZitiIngressArgsSchema, args, `NginxZitiIngress ${name}`);
+    const labels = standardLabels(COMPONENT, name, a.labels);
+    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
+    const identity = ensureIdentitySecret(a.identity, {
+      resourceName: `${name}-identity`,
+      secretName: `${name}-identity`,
+      namespace: ns.name,
+      labels,
+      kind: "identity",
+      subject: `NginxZitiIngress ${name}`,
+      parent: this,
+    });
+    this.nginxConf = renderNginxConf(a);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: `${name}-config`, namespace: ns.name, labels },
+        data: { "nginx.conf": this.nginxConf },
+      },
+      { parent: this },
+    );
+    const deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns.name, labels },
+        spec: {
+          replicas: a.replicas,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: selectorLabels(COMPONENT, name) },
+          template: {
+            metadata: {
+              labels,
+              annotations: { "zeroport.io/config-checksum": sha256(this.nginxConf) },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: restrictedPodSecurityContext(NGINX_USER),
+              containers: [
+                {
+                  name: "nginx",
+                  image: a.image,
+                  imagePullPolicy: "IfNotPresent",
+                  command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/zeroport/nginx.conf"],
+                  volumeMounts: [
+                    { name: "config", mountPath: "/etc/nginx/zeroport", readOnly: true },
+                    { name: "identity", mountPath: NGINX_IDENTITY_DIR, readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "cache", mountPath: "/var/cache/nginx" },
+                  ],
+                  resources: a.resources,
+                  securityContext: containerSecurityContext(NGINX_USER),
+                  // No port to probe: the master process must be alive and the config must still load.
+                  livenessProbe: {
+                    exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] },
+                    periodSeconds: 30,
+                    timeoutSeconds: 5,
+                    failureThreshold: 3,
+                  },
+                  readinessProbe: {
+                    exec: {
+                      command: ["nginx", "-t", "-q", "-c", "/etc/nginx/zeroport/nginx.conf"],
+                    },
+                    periodSeconds: 60,
+                    timeoutSeconds: 10,
+                    failureThreshold: 3,
+                  },
+                },
+              ],
+              volumes: [
+                {
+                  name: "config",
+                  configMap: { name: configMap.metadata.name, defaultMode: 0o444 },
+                },
+                {
+                  name: "identity",
+                  secret: {
+                    secretName: identity.name,
+                    defaultMode: 0o440,
+                    items: [{ key: identity.key, path: "identity.json" }],
+                  },
+                },
+                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                { name: "cache", emptyDir: { sizeLimit: "64Mi" } },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: identity.secret ? [identity.secret] : [] },
+    );
+    this.namespace = ns.name;
+    this.deploymentName = deployment.metadata.name;
+    this.configMapName = configMap.metadata.name;
+    this.secretName = identity.name;
+    this.registerOutputs({
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+      configMapName: this.configMapName,
+      secretName: this.secretName,
+    });
+  }
+}

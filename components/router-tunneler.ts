@@ -1,0 +1,500 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { z } from "zod";
+import { ServiceExposure, exposureSpec } from "./core/exposure";
+import { sha256 } from "./core/hash";
+import { ensureIdentitySecret, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import { IMAGES, ImageRef } from "./core/images";
+import { selectorLabels, standardLabels } from "./core/labels";
+import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { Cidr4, DnsUri, parseIPv4 } from "./core/net";
+import { ZITI_AGENT_PROBE } from "./core/probes";
+import { DnsSubdomain, Labels, Port, Quantity, Resources } from "./core/schemas";
+import {
+  containerSecurityContext,
+  restrictedPodSecurityContext,
+  type Escalation,
+  type RunAs,
+} from "./core/security";
+import { parseArgs } from "./core/validation";
+
+export const ROUTER_TUNNELER_TYPE = "zeroport:ziti:RouterTunneler";
+const COMPONENT = "ziti-router";
+/** ZITI_HOME: the writable state directory (persistent volume) the config is projected into. */
+export const ROUTER_HOME = "/etc/ziti/config";
+export const ROUTER_CONFIG_FILE = "ziti-router.yaml";
+/** openziti/ziti-router runs as ziggy. */
+const ZIGGY: RunAs = { uid: 2171, gid: 2171 };
+
+/**
+ * In tproxy mode the router installs TPROXY rules and answers DNS on port 53 in its pod: root
+ * (iptables checks for UID 0), NET_ADMIN and NET_BIND_SERVICE, nothing else.
+ */
+export const ROUTER_TPROXY_ESCALATIONS: readonly Escalation[] = [
+  { kind: "root", reason: "iptables checks for UID 0 as well as CAP_NET_ADMIN" },
+  { kind: "capability", capability: "NET_ADMIN", reason: "TPROXY rules for intercepted addresses" },
+  {
+    kind: "capability",
+    capability: "NET_BIND_SERVICE",
+    reason: "the Ziti nameserver listens on port 53",
+  },
+];
+
+const Host = z
+  .string()
+  .refine(
+    (h) =>
+      parseIPv4(h) !== undefined ||
+      /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(h),
+    "must be a DNS name (lower case) or an IPv4 address that clients use to reach the router",
+  );
+
+const Listener = z
+  .object({
+    advertisedHost: Host.describe(
+      "The name clients dial; it goes into the certificate's SANs at enrollment.",
+    ),
+    advertisedPort: Port.default(443),
+    containerPort: Port.min(1024, "must be 1024 or above: the router runs as non-root").default(
+      3022,
+    ),
+    service: ServiceExposure,
+  })
+  .strict();
+export type RouterListener = z.output<typeof Listener>;
+
+const ProxyService = z
+  .object({
+    name: z.string().regex(/^[^:\s][^:]*$/, "must be a Ziti service name without ':'"),
+    port: Port.min(1024, "must be 1024 or above: the router runs as non-root"),
+    protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  })
+  .strict();
+
+const Tunnel = z
+  .discriminatedUnion("mode", [
+    z.object({ mode: z.literal("host") }).strict(),
+    z.object({ mode: z.literal("none") }).strict(),
+    z
+      .object({
+        mode: z.literal("tproxy"),
+        resolver: DnsUri.default("udp://127.0.0.1:53"),
+        dnsSvcIpRange: Cidr4.default("100.64.0.1/10"),
+      })
+      .strict(),
+    z
+      .object({
+        mode: z.literal("proxy"),
+        services: z.array(ProxyService).min(1, "must list at least one service to proxy"),
+        service: z
+          .enum(["clusterIP", "headless"])
+          .default("clusterIP")
+          .describe("The Service in front of the proxy ports."),
+      })
+      .strict(),
+  ])
+  .default({ mode: "host" });
+
+/** The arguments of {@link RouterTunneler}. */
+export const RouterTunnelerArgsSchema = z
+  .object({
+    namespace: NamespaceArgs,
+    enrollment: zitiIdentityArgs("router").describe(
+      "The router's one-time enrollment JWT (`ziti edge create edge-router <name> --tunneler-enabled --jwt-output-file …`), or an existing Secret holding it.",
+    ),
+    image: ImageRef.default(IMAGES.zitiRouter),
+    controller: z
+      .object({
+        endpoint: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port")
+          .optional(),
+      })
+      .strict()
+      .default({})
+      .describe(
+        "Override the controller address from the JWT, for example ziti-controller-ctrl.ziti.svc:1280.",
+      ),
+    tunnel: Tunnel.describe(
+      "The built-in tunneler: `host` (default), `tproxy`, `proxy` or `none`.",
+    ),
+    edge: Listener.optional().describe(
+      "An edge listener for SDK clients; off by default (private router).",
+    ),
+    link: Listener.optional().describe(
+      "A link listener for other routers; off by default (the router dials out).",
+    ),
+    persistence: z
+      .object({ size: Quantity.default("50Mi"), storageClassName: DnsSubdomain.optional() })
+      .strict()
+      .default({ size: "50Mi" }),
+    resources: Resources.default({
+      requests: { cpu: "50m", memory: "64Mi" },
+      limits: { cpu: "1", memory: "512Mi" },
+    }),
+    labels: Labels.default({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.enrollment.contents !== "jwt") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["enrollment"],
+        message:
+          "must be an enrollment JWT (`jwt`, or an existing Secret with contents jwt): a router enrolls itself into its volume",
+      });
+    }
+    if (a.tunnel.mode === "proxy") {
+      const seen = new Set<string>();
+      a.tunnel.services.forEach((svc, i) => {
+        const key = `${svc.port}/${svc.protocol}`;
+        if (seen.has(key))
+          ctx.addIssue({
+            code: "custom",
+            path: ["tunnel", "services", i, "port"],
+            message: `repeats port ${key}`,
+          });
+        seen.add(key);
+      });
+    }
+    if (
+      a.edge &&
+      a.link &&
+      a.edge.containerPort === a.link.containerPort &&
+      a.edge.advertisedHost !== a.link.advertisedHost
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["link", "advertisedHost"],
+        message: "must equal edge.advertisedHost when both listeners share a container port",
+      });
+    }
+  });
+
+export type RouterTunnelerArgs = z.input<typeof RouterTunnelerArgsSchema>;
+export type ResolvedRouterTunnelerArgs = z.output<typeof RouterTunnelerArgsSchema>;
+
+/** The certificate SANs the router needs: localhost plus every advertised host. Fixed at enrollment. */
+export function routerSans(a: Pick<ResolvedRouterTunnelerArgs, "edge" | "link">): {
+  dns: string[];
+  ip: string[];
+} {
+  const hosts = [a.edge?.advertisedHost, a.link?.advertisedHost].filter(
+    (h): h is string => h !== undefined,
+  );
+  const unique = [...new Set(hosts)];
+  return {
+    dns: ["localhost", ...unique.filter((h) => parseIPv4(h) === undefined)],
+    ip: ["127.0.0.1", ...unique.filter((h) => parseIPv4(h) !== undefined)],
+  };
+}
+
+/** The router config (`v: 3`), rendered as YAML: pure, so it is tested by parsing it back. */
+export function renderRouterConfig(a: ResolvedRouterTunnelerArgs, routerName: string): string {
+  const file = (ext: string) => `${ROUTER_HOME}/${routerName}.${ext}`;
+  const listeners: Record<string, unknown>[] = [];
+  if (a.edge) {
+    listeners.push({
+      binding: "edge",
+      address: `tls:0.0.0.0:${a.edge.containerPort}`,
+      options: { advertise: `${a.edge.advertisedHost}:${a.edge.advertisedPort}` },
+    });
+  }
+  const t = a.tunnel;
+  if (t.mode !== "none") {
+    const options: Record<string, unknown> = { mode: t.mode };
+    if (t.mode === "tproxy")
+      Object.assign(options, { resolver: t.resolver, dnsSvcIpRange: t.dnsSvcIpRange, lanIf: "lo" });
+    if (t.mode === "proxy")
+      options.services = t.services.map((s) => `${s.name}:${s.port}:${s.protocol}`);
+    listeners.push({ binding: "tunnel", options });
+  }
+  const config = {
+    v: 3,
+    identity: {
+      cert: file("cert"),
+      server_cert: file("server.chain.cert"),
+      key: file("key"),
+      ca: file("cas"),
+    },
+    ctrl: {
+      ...(a.controller.endpoint ? { endpoint: `tls:${a.controller.endpoint}` } : {}),
+      endpointsFile: `${ROUTER_HOME}/endpoints.yml`,
+    },
+    link: {
+      dialers: [{ binding: "transport" }],
+      ...(a.link
+        ? {
+            listeners: [
+              {
+                binding: "transport",
+                bind: `tls:0.0.0.0:${a.link.containerPort}`,
+                advertise: `tls:${a.link.advertisedHost}:${a.link.advertisedPort}`,
+                options: {},
+              },
+            ],
+          }
+        : {}),
+    },
+    ...(listeners.length > 0 ? { listeners } : {}),
+    edge: { csr: { sans: routerSans(a) }, heartbeatIntervalSeconds: 60 },
+    forwarder: {
+      latencyProbeInterval: 10,
+      xgressDialQueueLength: 1000,
+      xgressDialWorkerCount: 128,
+      linkDialQueueLength: 1000,
+      linkDialWorkerCount: 32,
+      rateLimitedQueueLength: 5000,
+      rateLimitedWorkerCount: 64,
+    },
+  };
+  return YAML.stringify(config, { lineWidth: 0 });
+}
+
+/**
+ * The state volume is keyed by the SANs: the router refuses to start when an advertised host is
+ * missing from the certificate it enrolled with, so a change of advertised hosts must mean a new
+ * enrollment on a fresh volume (with a new JWT), never a silent crash loop on the old one.
+ */
+export function stateVolumeName(
+  name: string,
+  a: Pick<ResolvedRouterTunnelerArgs, "edge" | "link">,
+): string {
+  return `${name}-state-${sha256(JSON.stringify(routerSans(a))).slice(0, 8)}`;
+}
+
+/** The router pod spec: pure, so it is tested directly. */
+export function renderRouterPodSpec(
+  a: ResolvedRouterTunnelerArgs,
+  refs: {
+    name: string;
+    enrollment: Pick<IdentitySecretRef, "name" | "key">;
+    configMapName: pulumi.Input<string>;
+    volumeClaimName: pulumi.Input<string>;
+  },
+): k8s.types.input.core.v1.PodSpec {
+  const ports = [
+    ...new Set(
+      [a.edge?.containerPort, a.link?.containerPort].filter((p): p is number => p !== undefined),
+    ),
+  ];
+  const probe = { exec: { command: ZITI_AGENT_PROBE }, timeoutSeconds: 5 };
+  return {
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: restrictedPodSecurityContext(ZIGGY),
+    containers: [
+      {
+        name: "ziti-router",
+        image: a.image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["/entrypoint.bash"],
+        args: ["run", `${ROUTER_HOME}/${ROUTER_CONFIG_FILE}`],
+        env: [
+          { name: "ZITI_HOME", value: ROUTER_HOME },
+          { name: "ZITI_ROUTER_NAME", value: refs.name },
+          { name: "ZITI_BOOTSTRAP", value: "true" },
+          { name: "ZITI_BOOTSTRAP_CONFIG", value: "false" },
+          { name: "ZITI_BOOTSTRAP_ENROLLMENT", value: "true" },
+          { name: "ZITI_AUTO_RENEW_CERTS", value: "true" },
+          { name: "ZITI_TIME_FORMAT", value: "utc" },
+          {
+            name: "ZITI_ENROLL_TOKEN",
+            valueFrom: { secretKeyRef: { name: refs.enrollment.name, key: refs.enrollment.key } },
+          },
+        ],
+        ...(ports.length > 0
+          ? { ports: ports.map((p) => ({ name: `tls-${p}`, containerPort: p, protocol: "TCP" })) }
+          : {}),
+        volumeMounts: [
+          { name: "state", mountPath: ROUTER_HOME },
+          // The read-only config is projected into the writable state directory, where the router
+          // also keeps its certificates and endpoints file.
+          {
+            name: "config",
+            mountPath: `${ROUTER_HOME}/${ROUTER_CONFIG_FILE}`,
+            subPath: ROUTER_CONFIG_FILE,
+            readOnly: true,
+          },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+        resources: a.resources,
+        securityContext: containerSecurityContext(
+          ZIGGY,
+          a.tunnel.mode === "tproxy" ? ROUTER_TPROXY_ESCALATIONS : [],
+        ),
+        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
+        readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 5 },
+        livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 5 },
+      },
+    ],
+    volumes: [
+      { name: "state", persistentVolumeClaim: { claimName: refs.volumeClaimName } },
+      { name: "config", configMap: { name: refs.configMapName, defaultMode: 0o444 } },
+      { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+    ],
+  };
+}
+
+/**
+ * An OpenZiti edge router with its built-in tunneler, hosting services for cluster addresses.
+ * Private by default: it dials out its links and exposes nothing.
+ */
+export class RouterTunneler extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly configMapName: pulumi.Output<string>;
+  readonly volumeName: pulumi.Output<string>;
+  readonly serviceNames: pulumi.Output<string[]>;
+  /** The rendered router config (no secrets in it). */
+  readonly config: string;
+
+  constructor(name: string, args: RouterTunnelerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ROUTER_TUNNELER_TYPE, name, {}, opts);
+    const a = parseArgs(RouterTunnelerArgsSchema, args, `RouterTunneler ${name}`);
+    const labels = standardLabels(COMPONENT, name, a.labels);
+    const ns = ensureNamespace(
+      a.namespace,
+      `${name}-namespace`,
+      a.tunnel.mode === "tproxy" ? "privileged" : "restricted",
+      labels,
+      this,
+    );
+    const enrollment = ensureIdentitySecret(a.enrollment, {
+      resourceName: `${name}-enrollment`,
+      secretName: `${name}-enrollment`,
+      namespace: ns.name,
+      labels,
+      kind: "router",
+      subject: `RouterTunneler ${name}`,
+      parent: this,
+    });
+    this.config = renderRouterConfig(a, name);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: `${name}-config`, namespace: ns.name, labels },
+        data: { [ROUTER_CONFIG_FILE]: this.config },
+      },
+      { parent: this },
+    );
+    const volumeName = stateVolumeName(name, a);
+    const pvc = new k8s.core.v1.PersistentVolumeClaim(
+      volumeName,
+      {
+        metadata: { name: volumeName, namespace: ns.name, labels },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: a.persistence.size } },
+          ...(a.persistence.storageClassName
+            ? { storageClassName: a.persistence.storageClassName }
+            : {}),
+        },
+      },
+      { parent: this },
+    );
+    const deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns.name, labels },
+        spec: {
+          replicas: 1,
+          // One router identity, one pod, one ReadWriteOnce volume.
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: selectorLabels(COMPONENT, name) },
+          template: {
+            metadata: {
+              labels,
+              annotations: { "zeroport.io/config-checksum": sha256(this.config) },
+            },
+            spec: renderRouterPodSpec(a, {
+              name,
+              enrollment,
+              configMapName: configMap.metadata.name,
+              volumeClaimName: pvc.metadata.name,
+            }),
+          },
+        },
+      },
+      { parent: this, dependsOn: enrollment.secret ? [enrollment.secret] : [] },
+    );
+    const services = this.services(name, a, ns.name, labels);
+    this.namespace = ns.name;
+    this.deploymentName = deployment.metadata.name;
+    this.configMapName = configMap.metadata.name;
+    this.volumeName = pvc.metadata.name;
+    this.serviceNames = pulumi.all(services.map((s) => s.metadata.name));
+    this.registerOutputs({
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+      configMapName: this.configMapName,
+      volumeName: this.volumeName,
+      serviceNames: this.serviceNames,
+    });
+  }
+
+  private services(
+    name: string,
+    a: ResolvedRouterTunnelerArgs,
+    namespace: pulumi.Input<string>,
+    labels: Record<string, string>,
+  ): k8s.core.v1.Service[] {
+    const selector = selectorLabels(COMPONENT, name);
+    const services: {
+      name: string;
+      spec: Record<string, unknown>;
+      annotations?: Record<string, string>;
+    }[] = [];
+    for (const [kind, l] of [
+      ["edge", a.edge],
+      ["link", a.link],
+    ] as const) {
+      if (!l) continue;
+      services.push({
+        name: `${name}-${kind}`,
+        spec: {
+          ...exposureSpec(l.service),
+          selector,
+          ports: [
+            { name: kind, port: l.advertisedPort, targetPort: l.containerPort, protocol: "TCP" },
+          ],
+        },
+        annotations: l.service.annotations,
+      });
+    }
+    if (a.tunnel.mode === "proxy") {
+      services.push({
+        name: `${name}-proxy`,
+        spec: {
+          ...(a.tunnel.service === "headless" ? { clusterIP: "None" } : { type: "ClusterIP" }),
+          selector,
+          ports: a.tunnel.services.map((s) => ({
+            name: `${s.protocol}-${s.port}`,
+            port: s.port,
+            targetPort: s.port,
+            protocol: s.protocol.toUpperCase(),
+          })),
+        },
+      });
+    }
+    return services.map(
+      (svc) =>
+        new k8s.core.v1.Service(
+          svc.name,
+          {
+            metadata: {
+              name: svc.name,
+              namespace,
+              labels,
+              ...(svc.annotations && Object.keys(svc.annotations).length > 0
+                ? { annotations: svc.annotations }
+                : {}),
+            },
+            spec: svc.spec,
+          },
+          { parent: this },
+        ),
+    );
+  }
+}
