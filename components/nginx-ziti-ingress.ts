@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
+import { ensureIdentitySecret, zitiIdentityArgs, identityContents } from "./core/identity";
 import { hasPinnedVersion } from "./core/images";
 import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
@@ -87,7 +87,7 @@ export const NginxZitiIngressArgsSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.identity.contents !== "json") {
+    if (identityContents(a.identity) === "jwt") {
       ctx.addIssue({
         code: "custom",
         path: ["identity"],

@@ -1,7 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ensureIdentitySecret, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import {
+  ensureIdentitySecret,
+  zitiIdentityArgs,
+  identityContents,
+  type IdentitySecretRef,
+} from "./core/identity";
 import { IMAGES, ImageRef } from "./core/images";
 import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
@@ -117,7 +122,7 @@ export const NodeProxyDaemonsetArgsSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.identity.contents === "jwt") {
+    if (identityContents(a.identity) === "jwt") {
       ctx.addIssue({
         code: "custom",
         path: ["identity"],

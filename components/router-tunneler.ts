@@ -4,7 +4,12 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import { ServiceExposure, exposureSpec } from "./core/exposure";
 import { sha256 } from "./core/hash";
-import { ensureIdentitySecret, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import {
+  ensureIdentitySecret,
+  zitiIdentityArgs,
+  identityContents,
+  type IdentitySecretRef,
+} from "./core/identity";
 import { IMAGES, ImageRef } from "./core/images";
 import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
@@ -137,7 +142,7 @@ export const RouterTunnelerArgsSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.enrollment.contents !== "jwt") {
+    if (identityContents(a.enrollment) === "json") {
       ctx.addIssue({
         code: "custom",
         path: ["enrollment"],

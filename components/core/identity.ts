@@ -180,6 +180,16 @@ export function checkIdentityValue(
   });
 }
 
+/**
+ * What a validated identity holds, or undefined while it is still the raw input (zod runs an
+ * object's own checks even after a field failed a refinement, before that field was transformed).
+ */
+export function identityContents(
+  identity: ResolvedIdentity | Record<string, unknown>,
+): IdentityContents | undefined {
+  return "source" in identity ? (identity as ResolvedIdentity).contents : undefined;
+}
+
 /** A reference to the Secret that holds an identity, as pods consume it. */
 export interface IdentitySecretRef {
   name: pulumi.Output<string>;
