@@ -5,6 +5,8 @@ import { identityJson, jwt } from "../helpers/fixtures";
 import { allSchemaProblems } from "../helpers/schema";
 import type { Manifest } from "../../cli/render";
 import { run, tempFile } from "./helpers";
+import { BLUEPRINTS } from "../../stacks";
+import { COMPONENTS } from "../../components/registry";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -78,7 +80,7 @@ describe("zeroport render <blueprint>", () => {
   test.each([
     [
       ["render", "nope"],
-      'zeroport: render: unknown blueprint "nope"; one of ziti-host, egress-tproxy, egress-loopback, node-proxy',
+      `zeroport: render: unknown blueprint "nope"; one of ${Object.keys(BLUEPRINTS).join(", ")}`,
     ],
     [["render"], "zeroport: render: name a blueprint or --component (see `zeroport blueprints`)"],
     [
@@ -91,7 +93,7 @@ describe("zeroport render <blueprint>", () => {
     ],
     [
       ["render", "--component", "Nope", "--args", "x"],
-      'zeroport: --component: must be one of ZitiHost, TproxySidecar, LoopbackSidecar, NodeProxyDaemonset (got "Nope")',
+      `zeroport: --component: must be one of ${Object.keys(COMPONENTS).join(", ")} (got "Nope")`,
     ],
     [["render", "--component", "ZitiHost"], "zeroport: --args: required with --component"],
   ])("usage error %j", async (argv, line) => {
@@ -154,10 +156,7 @@ describe("zeroport blueprints and components", () => {
     const r = await run("blueprints");
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n").map((l) => l.split(/ {2,}/)[0])).toEqual([
-      "ziti-host",
-      "egress-tproxy",
-      "egress-loopback",
-      "node-proxy",
+      ...Object.keys(BLUEPRINTS),
       "",
     ]);
   });
