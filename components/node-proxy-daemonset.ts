@@ -197,7 +197,11 @@ export function renderNodeProxyPodSpec(
     { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
   ];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    { name: "identity", mountPath: IDENTITY_DIR, readOnly: refs.volumeClaimName === undefined },
+    {
+      name: "identity",
+      mountPath: IDENTITY_DIR,
+      ...(refs.volumeClaimName === undefined ? { readOnly: true } : {}),
+    },
     { name: "tmp", mountPath: "/tmp" },
   ];
   if (a.privilege === "netAdmin") {

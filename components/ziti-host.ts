@@ -215,7 +215,8 @@ export function renderZitiHostPodSpec(
     { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
   ];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    { name: "identity", mountPath: IDENTITY_DIR, readOnly: !writable },
+    // `readOnly: false` is the default, which the API server drops: only say it when true.
+    { name: "identity", mountPath: IDENTITY_DIR, ...(writable ? {} : { readOnly: true }) },
     { name: "tmp", mountPath: "/tmp" },
   ];
   const env: k8s.types.input.core.v1.EnvVar[] = [

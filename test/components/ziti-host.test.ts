@@ -61,7 +61,7 @@ describe("ZitiHost with an enrollment JWT", () => {
     ]);
     const [container] = pod.containers as Record<string, unknown>[];
     expect(container?.volumeMounts).toEqual([
-      { name: "identity", mountPath: "/ziti-edge-tunnel", readOnly: false },
+      { name: "identity", mountPath: "/ziti-edge-tunnel" },
       { name: "tmp", mountPath: "/tmp" },
       {
         name: "enrollment-token",

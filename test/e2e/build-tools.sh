@@ -20,16 +20,19 @@ KV=$(lock_version @pulumi/kubernetes)      # Kubernetes provider
 declare -A LANGUAGE_HOST_COMMIT=([3.248.0]=dc7edd58bc13 [3.259.0]=a05d88f24d05)
 declare -A PROVIDER_COMMIT=([4.32.0]=a03ff6ba58d2)
 K8S=${ZEROPORT_K8S:-1.36.1}; EV=${ZEROPORT_ETCD:-3.6.14}; KWOK=${ZEROPORT_KWOK:-0.8.0}
+export ROOT TOOLS BIN PV KV K8S EV KWOK
 
 LH=${LANGUAGE_HOST_COMMIT[$PV]:?no language host commit known for @pulumi/pulumi $PV}
 KC=${PROVIDER_COMMIT[$KV]:?no provider commit known for @pulumi/kubernetes $KV}
+export LH KC
 
 # build NAME STAMP FUNCTION: runs FUNCTION unless $BIN/.NAME-STAMP exists; logs to $TOOLS/logs.
 build() {
   local name=$1 stamp=$2 fn=$3
   if [ -e "$BIN/.$name-$stamp" ]; then echo "tool $name $stamp: cached"; return 0; fi
   local start=$SECONDS
-  if ! "$fn" >"$TOOLS/logs/$name-$stamp.log" 2>&1; then
+  # A separate shell, so that `set -e` holds inside the build (an `if` would switch it off).
+  if ! bash -c "set -euo pipefail; $(declare -f "$fn"); $fn" >"$TOOLS/logs/$name-$stamp.log" 2>&1; then
     echo "tool $name $stamp: FAILED after $((SECONDS - start))s; last lines of $TOOLS/logs/$name-$stamp.log:"
     tail -n 25 "$TOOLS/logs/$name-$stamp.log"
     return 1
