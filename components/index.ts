@@ -6,6 +6,8 @@ export * from "./node-proxy-daemonset";
 export * from "./router-tunneler";
 export * from "./tproxy-sidecar";
 export * from "./ziti-host";
+export * from "./ztm-agent";
+export * from "./ztm-hub";
 export {
   WorkloadSelector,
   injectIntoWorkload,

@@ -21,6 +21,8 @@ import {
 } from "./router-tunneler";
 import { TproxySidecar, TproxySidecarArgsSchema, type TproxySidecarArgs } from "./tproxy-sidecar";
 import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti-host";
+import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm-agent";
+import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm-hub";
 import type { z } from "zod";
 
 /** A component the CLI can render by name: its args schema and how to construct it. */
@@ -71,5 +73,16 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
       "nginx with ngx_ziti_module binding Ziti services to cluster upstreams; no Service",
     schema: NginxZitiIngressArgsSchema,
     create: (name, args, opts) => new NginxZitiIngress(name, args as NginxZitiIngressArgs, opts),
+  },
+  ZtmHub: {
+    description: "the ZTM hub agents dial out to; one replica, its CA on a persistent volume",
+    schema: ZtmHubArgsSchema,
+    create: (name, args, opts) => new ZtmHub(name, args as ZtmHubArgs, opts),
+  },
+  ZtmAgent: {
+    description:
+      "a ZTM agent with declared tunnels and proxy, kept in place by a reconciler; API on loopback",
+    schema: ZtmAgentArgsSchema,
+    create: (name, args, opts) => new ZtmAgent(name, args as ZtmAgentArgs, opts),
   },
 };

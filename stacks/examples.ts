@@ -30,3 +30,13 @@ export const EXAMPLE_IDENTITY_JSON = JSON.stringify({
     ca: "pem:-----BEGIN CERTIFICATE-----\nexample\n-----END CERTIFICATE-----\n",
   },
 });
+
+/** A root permit's shape (`ztm root --names …`), with placeholder PEM blocks. */
+export function examplePermit(bootstraps: string[]): string {
+  const pem = (kind: string) => `-----BEGIN ${kind}-----\nexample\n-----END ${kind}-----\n`;
+  return JSON.stringify({
+    ca: pem("CERTIFICATE"),
+    agent: { certificate: pem("CERTIFICATE"), privateKey: pem("PRIVATE KEY") },
+    bootstraps,
+  });
+}

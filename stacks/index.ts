@@ -7,6 +7,8 @@ import { ingressNginxBlueprint } from "./ingress-nginx";
 import { ingressRouterBlueprint } from "./ingress-router";
 import { nodeProxyBlueprint } from "./node-proxy";
 import { zitiHostBlueprint } from "./ziti-host";
+import { ztmCrossClusterBlueprint } from "./ztm-cross-cluster";
+import { ztmMeshBlueprint } from "./ztm-mesh";
 
 export { runBlueprint, type Blueprint } from "./blueprint";
 
@@ -18,6 +20,8 @@ export const BLUEPRINTS: Record<string, Blueprint> = {
   [nodeProxyBlueprint.name]: nodeProxyBlueprint,
   [ingressRouterBlueprint.name]: ingressRouterBlueprint,
   [ingressNginxBlueprint.name]: ingressNginxBlueprint,
+  [ztmMeshBlueprint.name]: ztmMeshBlueprint,
+  [ztmCrossClusterBlueprint.name]: ztmCrossClusterBlueprint,
 };
 
 export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;

@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DataKey, DnsSubdomain, SecretString } from "./schemas";
-import { ZeroportInputError } from "./validation";
+import { checkedSecretValue, secretFromValue } from "./secret-value";
 
 /**
  * Who enrolls with the token: a tunneler identity (enrollment method `ott`) or an edge router
@@ -158,26 +158,16 @@ export function identityJsonProblems(text: string): string[] {
   return problems;
 }
 
-/**
- * The identity value as an Output that fails with a {@link ZeroportInputError} when the resolved
- * value is malformed: how identities given as Outputs get the same checks as plain strings.
- */
+/** The identity value as an Output checked when it resolves, with the rules for plain strings. */
 export function checkIdentityValue(
   value: SecretString,
   contents: IdentityContents,
   kind: EnrollmentKind,
   subject: string,
 ): pulumi.Output<string> {
-  return pulumi.output(value).apply((v) => {
-    const problems = contents === "jwt" ? enrollmentJwtProblems(v, kind) : identityJsonProblems(v);
-    if (problems.length > 0) {
-      throw new ZeroportInputError(
-        subject,
-        problems.map((reason) => ({ path: `identity.${contents}`, reason })),
-      );
-    }
-    return v.trim();
-  });
+  const check =
+    contents === "jwt" ? (v: string) => enrollmentJwtProblems(v, kind) : identityJsonProblems;
+  return checkedSecretValue(value, check, `identity.${contents}`, subject);
 }
 
 /**
@@ -226,14 +216,16 @@ export function ensureIdentitySecret(
   }
   const key = IDENTITY_KEYS[identity.contents];
   const checked = checkIdentityValue(identity.value, identity.contents, args.kind, args.subject);
-  const secret = new k8s.core.v1.Secret(
+  const secret = secretFromValue(
     args.resourceName,
     {
-      metadata: { name: args.secretName, namespace: args.namespace, labels: args.labels },
-      type: "Opaque",
-      stringData: { [key]: pulumi.secret(checked) },
+      secretName: args.secretName,
+      namespace: args.namespace,
+      labels: args.labels,
+      key,
+      value: checked,
     },
-    { parent: args.parent },
+    args.parent,
   );
   return { name: secret.metadata.name, key, contents: identity.contents, existing: false, secret };
 }

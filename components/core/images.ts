@@ -17,6 +17,12 @@ export const IMAGES = {
   zitiCli: "docker.io/openziti/ziti-cli:2.0.3",
   /** The OpenZiti router as ziggy (2171). */
   zitiRouter: "docker.io/openziti/ziti-router:2.0.3",
+  /** The ZTM hub. 1.0.0-rc1 is the newest tag a public deployment (flomesh-io/ztm-mcs-demo) confirms. */
+  ztmHub: "docker.io/flomesh/ztm-hub:1.0.0-rc1",
+  /** The ZTM agent, same release as the hub. */
+  ztmAgent: "docker.io/flomesh/ztm-agent:1.0.0-rc1",
+  /** Node.js for the ZTM reconciler (a plain script from a ConfigMap; runs as the image's node user). */
+  node: "docker.io/library/node:20.18.1-alpine3.20",
 } as const;
 
 export type ImageName = keyof typeof IMAGES;

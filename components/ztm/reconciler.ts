@@ -6,12 +6,31 @@
  * ConfigMap and run with `node` in the pod, and tests run the same text against a fake agent API.
  */
 
+import type * as Fs from "node:fs";
+import type * as Http from "node:http";
+
 /** The desired state, as the ConfigMap holds it. */
 export interface DesiredState {
   mesh: string;
-  outbound: { protocol: string; name: string; targets: { host: string; port: number }[]; entrances: string[]; users: string[] }[];
-  inbound: { protocol: string; name: string; listens: { ip: string; port: number }[]; exits: string[] }[];
-  proxy: null | { listen: string; targets: string[]; exclusions: string[]; rules: { users: string[]; groups: string[]; targets: string[]; action: string }[] };
+  outbound: {
+    protocol: string;
+    name: string;
+    targets: { host: string; port: number }[];
+    entrances: string[];
+    users: string[];
+  }[];
+  inbound: {
+    protocol: string;
+    name: string;
+    listens: { ip: string; port: number }[];
+    exits: string[];
+  }[];
+  proxy: null | {
+    listen: string;
+    targets: string[];
+    exclusions: string[];
+    rules: { users: string[]; groups: string[]; targets: string[]; action: string }[];
+  };
 }
 
 /**
@@ -19,19 +38,32 @@ export interface DesiredState {
  * a bad state file. Reads: ZTM_AGENT (host:port), ZTM_DESIRED (file), ZTM_ONCE, ZTM_INTERVAL_MS.
  */
 export function reconcilerMain(req: NodeRequire): void {
-  const http = req("node:http") as typeof import("node:http");
-  const fs = req("node:fs") as typeof import("node:fs");
+  const http = req("node:http") as typeof Http;
+  const fs = req("node:fs") as typeof Fs;
   const agent = process.env.ZTM_AGENT ?? "127.0.0.1:7777";
   const [host, port] = agent.split(":");
   const once = process.env.ZTM_ONCE === "1";
   const interval = Number(process.env.ZTM_INTERVAL_MS ?? 30000);
   const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 
-  function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const r = http.request(
-        { host, port: Number(port), method, path, headers: data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {}, timeout: 10000 },
+        {
+          host,
+          port: Number(port),
+          method,
+          path,
+          headers: data
+            ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) }
+            : {},
+          timeout: 10000,
+        },
         (res) => {
           let text = "";
           res.setEncoding("utf8");
@@ -56,7 +88,8 @@ export function reconcilerMain(req: NodeRequire): void {
 
   async function must(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await call(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    if (res.status >= 300)
+      throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
     return res.json;
   }
 
@@ -79,19 +112,31 @@ export function reconcilerMain(req: NodeRequire): void {
   }
 
   async function pass(desired: DesiredState): Promise<number> {
-    const mesh = (await must("GET", `/api/meshes/${encodeURIComponent(desired.mesh)}`)) as { connected?: boolean; agent?: { id?: string } };
-    if (!mesh.connected || !mesh.agent?.id) throw new Error(`mesh ${desired.mesh} is not connected yet`);
+    const mesh = (await must("GET", `/api/meshes/${encodeURIComponent(desired.mesh)}`)) as {
+      connected?: boolean;
+      agent?: { id?: string };
+    };
+    if (!mesh.connected || !mesh.agent?.id)
+      throw new Error(`mesh ${desired.mesh} is not connected yet`);
     const ep = mesh.agent.id;
-    const app = (name: string) => `/api/meshes/${encodeURIComponent(desired.mesh)}/apps/ztm/${name}/api/endpoints/${ep}`;
+    const app = (name: string) =>
+      `/api/meshes/${encodeURIComponent(desired.mesh)}/apps/ztm/${name}/api/endpoints/${ep}`;
     let changes = 0;
     for (const side of ["outbound", "inbound"] as const) {
       const fields = side === "outbound" ? ["targets", "entrances", "users"] : ["listens", "exits"];
-      const current = ((await must("GET", `${app("tunnel")}/${side}`)) ?? []) as Record<string, unknown>[];
+      const current = ((await must("GET", `${app("tunnel")}/${side}`)) ?? []) as Record<
+        string,
+        unknown
+      >[];
       const wanted = desired[side] as unknown as Record<string, unknown>[];
       for (const w of wanted) {
         const have = current.find((c) => c.protocol === w.protocol && c.name === w.name);
         if (have && canon(pick(have, fields)) === canon(pick(w, fields))) continue;
-        await must("POST", `${app("tunnel")}/${side}/${String(w.protocol)}/${String(w.name)}`, pick(w, fields));
+        await must(
+          "POST",
+          `${app("tunnel")}/${side}/${String(w.protocol)}/${String(w.name)}`,
+          pick(w, fields),
+        );
         log(`${have ? "updated" : "opened"} ${side} ${String(w.protocol)}/${String(w.name)}`);
         changes += 1;
       }
@@ -105,9 +150,15 @@ export function reconcilerMain(req: NodeRequire): void {
     const empty = { listen: "", targets: [], exclusions: [], rules: [] };
     const wantedProxy = desired.proxy ?? empty;
     const proxyFields = ["listen", "targets", "exclusions", "rules"];
-    const currentProxy = ((await call("GET", `${app("proxy")}/config`)).json ?? {}) as Record<string, unknown>;
-    const norm = (p: Record<string, unknown>) => ({ ...pick(p, proxyFields), listen: p.listen ?? "" });
-    if (canon(norm(currentProxy)) !== canon(norm(wantedProxy as unknown as Record<string, unknown>))) {
+    const currentProxy = ((await call("GET", `${app("proxy")}/config`)).json ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const norm = (p: Record<string, unknown>) => ({
+      ...pick(p, proxyFields),
+      listen: p.listen ?? "",
+    });
+    if (canon(norm(currentProxy)) !== canon(norm(wantedProxy))) {
       await must("POST", `${app("proxy")}/config`, { ...currentProxy, ...wantedProxy });
       log(desired.proxy ? "configured proxy" : "cleared proxy");
       changes += 1;

@@ -15,7 +15,7 @@ import { formatPath, parseArgs } from "../../../components/core/validation";
 describe("pinned images", () => {
   test.each(Object.entries(IMAGES))("%s is pinned to a release tag", (_, ref) => {
     expect(ImageRef.safeParse(ref).success).toBe(true);
-    expect(ref).toMatch(/^docker\.io\/openziti\/[a-z-]+:\d+\.\d+\.\d+$/);
+    expect(ref).toMatch(/^docker\.io\/[a-z]+\/[a-z-]+:\d+\.\d+\.\d+(-[a-z0-9.]+)?$/);
   });
 
   test.each([

@@ -14,25 +14,44 @@ const MESH = "/api/meshes/mcs";
 interface FakeAgent {
   url: string;
   calls: string[];
-  state: { connected: boolean; outbound: Record<string, unknown>[]; inbound: Record<string, unknown>[]; proxy: Record<string, unknown> };
+  state: {
+    connected: boolean;
+    outbound: Record<string, unknown>[];
+    inbound: Record<string, unknown>[];
+    proxy: Record<string, unknown>;
+  };
   close(): Promise<void>;
 }
 
 async function fakeAgent(): Promise<FakeAgent> {
-  const state: FakeAgent["state"] = { connected: true, outbound: [], inbound: [], proxy: { listen: "", targets: [], exclusions: [], rules: [], generateCert: false } };
+  const state: FakeAgent["state"] = {
+    connected: true,
+    outbound: [],
+    inbound: [],
+    proxy: { listen: "", targets: [], exclusions: [], rules: [], generateCert: false },
+  };
   const calls: string[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const url = req.url ?? "";
-      calls.push(`${req.method} ${url.replace(`${MESH}/apps/ztm/`, "").replace(`/api/endpoints/${EP}`, "")}`);
+      calls.push(
+        `${req.method} ${url.replace(`${MESH}/apps/ztm/`, "").replace(`/api/endpoints/${EP}`, "")}`,
+      );
       const send = (status: number, json: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(json));
       };
-      const m = new RegExp(`^${MESH}/apps/ztm/tunnel/api/endpoints/${EP}/(inbound|outbound)(?:/(tcp|udp)/([^/]+))?$`).exec(url);
-      if (url === MESH && req.method === "GET") return send(200, { name: "mcs", connected: state.connected, agent: { id: EP, name: "cluster-a" } });
+      const m = new RegExp(
+        `^${MESH}/apps/ztm/tunnel/api/endpoints/${EP}/(inbound|outbound)(?:/(tcp|udp)/([^/]+))?$`,
+      ).exec(url);
+      if (url === MESH && req.method === "GET")
+        return send(200, {
+          name: "mcs",
+          connected: state.connected,
+          agent: { id: EP, name: "cluster-a" },
+        });
       if (m) {
         const list = state[m[1] as "inbound" | "outbound"];
         if (!m[2] && req.method === "GET") return send(200, list);
@@ -58,17 +77,27 @@ async function fakeAgent(): Promise<FakeAgent> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return { url: `127.0.0.1:${port}`, calls, state, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `127.0.0.1:${port}`,
+    calls,
+    state,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ztm-reconciler-")), "reconcile.js");
 fs.writeFileSync(script, reconcilerScript());
 
-function runOnce(agent: FakeAgent, desired: DesiredState): Promise<{ code: number | null; out: string }> {
+function runOnce(
+  agent: FakeAgent,
+  desired: DesiredState,
+): Promise<{ code: number | null; out: string }> {
   const file = path.join(path.dirname(script), "desired.json");
   fs.writeFileSync(file, JSON.stringify(desired));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ZTM_AGENT: agent.url, ZTM_DESIRED: file, ZTM_ONCE: "1" } });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, ZTM_AGENT: agent.url, ZTM_DESIRED: file, ZTM_ONCE: "1" },
+    });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
@@ -78,7 +107,15 @@ function runOnce(agent: FakeAgent, desired: DesiredState): Promise<{ code: numbe
 
 const desired: DesiredState = {
   mesh: "mcs",
-  outbound: [{ protocol: "tcp", name: "web", targets: [{ host: "web.shop.svc", port: 8080 }], entrances: [], users: [] }],
+  outbound: [
+    {
+      protocol: "tcp",
+      name: "web",
+      targets: [{ host: "web.shop.svc", port: 8080 }],
+      entrances: [],
+      users: [],
+    },
+  ],
   inbound: [{ protocol: "tcp", name: "db", listens: [{ ip: "0.0.0.0", port: 15432 }], exits: [] }],
   proxy: { listen: "0.0.0.0:8082", targets: ["*.svc.cluster.local"], exclusions: [], rules: [] },
 };
@@ -93,10 +130,30 @@ describe("the ZTM reconciler", () => {
   test("creates what is declared", async () => {
     const r = await runOnce(agent, desired);
     expect(r.code).toBe(0);
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual(["POST tunnel/outbound/tcp/web", "POST tunnel/inbound/tcp/db", "POST proxy/config"]);
-    expect(agent.state.outbound).toEqual([{ protocol: "tcp", name: "web", targets: [{ host: "web.shop.svc", port: 8080 }], entrances: [], users: [] }]);
-    expect(agent.state.inbound).toEqual([{ protocol: "tcp", name: "db", listens: [{ ip: "0.0.0.0", port: 15432 }], exits: [] }]);
-    expect(agent.state.proxy).toEqual({ listen: "0.0.0.0:8082", targets: ["*.svc.cluster.local"], exclusions: [], rules: [], generateCert: false });
+    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
+      "POST tunnel/outbound/tcp/web",
+      "POST tunnel/inbound/tcp/db",
+      "POST proxy/config",
+    ]);
+    expect(agent.state.outbound).toEqual([
+      {
+        protocol: "tcp",
+        name: "web",
+        targets: [{ host: "web.shop.svc", port: 8080 }],
+        entrances: [],
+        users: [],
+      },
+    ]);
+    expect(agent.state.inbound).toEqual([
+      { protocol: "tcp", name: "db", listens: [{ ip: "0.0.0.0", port: 15432 }], exits: [] },
+    ]);
+    expect(agent.state.proxy).toEqual({
+      listen: "0.0.0.0:8082",
+      targets: ["*.svc.cluster.local"],
+      exclusions: [],
+      rules: [],
+      generateCert: false,
+    });
     expect(r.out).toMatch(/applied 3 change\(s\)/);
   });
 
@@ -110,16 +167,25 @@ describe("the ZTM reconciler", () => {
 
   test("updates what changed and only that", async () => {
     agent.calls.length = 0;
-    const changed = { ...desired, outbound: [{ ...desired.outbound[0]!, targets: [{ host: "web.shop.svc", port: 9090 }] }] };
+    const changed = {
+      ...desired,
+      outbound: [{ ...desired.outbound[0], targets: [{ host: "web.shop.svc", port: 9090 }] }],
+    };
     await runOnce(agent, changed);
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual(["POST tunnel/outbound/tcp/web"]);
+    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
+      "POST tunnel/outbound/tcp/web",
+    ]);
     expect(agent.state.outbound[0]?.targets).toEqual([{ host: "web.shop.svc", port: 9090 }]);
   });
 
   test("removes what is no longer declared", async () => {
     agent.calls.length = 0;
     await runOnce(agent, { ...desired, inbound: [], proxy: null });
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual(["POST tunnel/outbound/tcp/web", "DELETE tunnel/inbound/tcp/db", "POST proxy/config"]);
+    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
+      "POST tunnel/outbound/tcp/web",
+      "DELETE tunnel/inbound/tcp/db",
+      "POST proxy/config",
+    ]);
     expect(agent.state.inbound).toEqual([]);
     expect(agent.state.proxy).toMatchObject({ listen: "", targets: [] });
   });

@@ -1,0 +1,394 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { sha256 } from "./core/hash";
+import { IMAGES, ImageRef } from "./core/images";
+import { selectorLabels, standardLabels } from "./core/labels";
+import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { DnsSubdomain, Labels, Port, Quantity, Resources } from "./core/schemas";
+import { checkedSecretValue, secretFromValue } from "./core/secret-value";
+import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
+import { parseArgs } from "./core/validation";
+import { ZTM_USER, ZtmName } from "./ztm/common";
+import { PermitArgs, permitProblems } from "./ztm/permit";
+import { reconcilerScript, type DesiredState } from "./ztm/reconciler";
+
+export const ZTM_AGENT_TYPE = "zeroport:ztm:ZtmAgent";
+const COMPONENT = "ztm-agent";
+/** The agent API: unauthenticated plain HTTP with a remote shell, so it listens on loopback only. */
+export const AGENT_API = "127.0.0.1:7777";
+
+const Target = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port");
+const Protocol = z.enum(["tcp", "udp"]).default("tcp");
+
+const Outbound = z
+  .object({
+    name: ZtmName,
+    protocol: Protocol,
+    targets: z.array(Target).min(1, "must list at least one target host:port"),
+    entrances: z.array(ZtmName).default([]).describe("Endpoints allowed in (empty: any)."),
+    users: z.array(ZtmName).default([]).describe("Users allowed (empty: any)."),
+  })
+  .strict();
+
+const Inbound = z
+  .object({
+    name: ZtmName,
+    protocol: Protocol,
+    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root").describe(
+      "Listens on 0.0.0.0:<port> in the pod.",
+    ),
+    exits: z
+      .array(z.string())
+      .default([])
+      .describe("Exit endpoint ids to pin (empty: any online exit)."),
+  })
+  .strict();
+
+const Proxy = z
+  .object({
+    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root")
+      .optional()
+      .describe("Listen here (HTTP and SOCKS)."),
+    targets: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("What this endpoint reaches as an exit: `*.svc.cluster.local`, CIDRs."),
+    exclusions: z.array(z.string().min(1)).default([]),
+    rules: z
+      .array(
+        z
+          .object({
+            users: z.array(z.string()).default([]),
+            groups: z.array(z.string()).default([]),
+            targets: z.array(z.string()).default([]),
+            action: z.enum(["allow", "deny"]),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+/** The arguments of {@link ZtmAgent}. */
+export const ZtmAgentArgsSchema = z
+  .object({
+    namespace: NamespaceArgs,
+    mesh: ZtmName.describe("The mesh to join."),
+    endpoint: ZtmName.describe("This agent's endpoint name in the mesh."),
+    permit: PermitArgs,
+    tunnels: z
+      .object({ outbound: z.array(Outbound).default([]), inbound: z.array(Inbound).default([]) })
+      .strict()
+      .default({ outbound: [], inbound: [] }),
+    proxy: Proxy.optional(),
+    service: z
+      .boolean()
+      .default(false)
+      .describe("A ClusterIP Service for the inbound and proxy ports."),
+    image: ImageRef.default(IMAGES.ztmAgent),
+    reconcilerImage: ImageRef.default(IMAGES.node),
+    persistence: z
+      .object({ size: Quantity.default("1Gi"), storageClassName: DnsSubdomain.optional() })
+      .strict()
+      .default({ size: "1Gi" }),
+    resources: Resources.default({
+      requests: { cpu: "50m", memory: "64Mi" },
+      limits: { cpu: "1", memory: "512Mi" },
+    }),
+    labels: Labels.default({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const ports = new Map<number, string>();
+    const claim = (port: number | undefined, what: string, path: (string | number)[]) => {
+      if (port === undefined) return;
+      const first = ports.get(port);
+      if (first)
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `uses port ${port}, already taken by ${first}`,
+        });
+      else ports.set(port, what);
+    };
+    a.tunnels.inbound.forEach((t, i) =>
+      claim(t.port, `inbound ${t.protocol}/${t.name}`, ["tunnels", "inbound", i, "port"]),
+    );
+    claim(a.proxy?.port, "the proxy", ["proxy", "port"]);
+    for (const side of ["outbound", "inbound"] as const) {
+      const seen = new Set<string>();
+      a.tunnels[side].forEach((t, i) => {
+        const key = `${t.protocol}/${t.name}`;
+        if (seen.has(key))
+          ctx.addIssue({
+            code: "custom",
+            path: ["tunnels", side, i, "name"],
+            message: `repeats ${side} ${key}`,
+          });
+        seen.add(key);
+      });
+    }
+  });
+
+export type ZtmAgentArgs = z.input<typeof ZtmAgentArgsSchema>;
+export type ResolvedZtmAgentArgs = z.output<typeof ZtmAgentArgsSchema>;
+
+/** The declared apps as the reconciler applies them through the agent API. */
+export function desiredState(a: ResolvedZtmAgentArgs): DesiredState {
+  const hostPort = (t: string) => {
+    const i = t.lastIndexOf(":");
+    return { host: t.slice(0, i), port: Number(t.slice(i + 1)) };
+  };
+  return {
+    mesh: a.mesh,
+    outbound: a.tunnels.outbound.map((t) => ({
+      protocol: t.protocol,
+      name: t.name,
+      targets: t.targets.map(hostPort),
+      entrances: t.entrances,
+      users: t.users,
+    })),
+    inbound: a.tunnels.inbound.map((t) => ({
+      protocol: t.protocol,
+      name: t.name,
+      listens: [{ ip: "0.0.0.0", port: t.port }],
+      exits: t.exits,
+    })),
+    proxy: a.proxy
+      ? {
+          listen: a.proxy.port ? `0.0.0.0:${a.proxy.port}` : "",
+          targets: a.proxy.targets,
+          exclusions: a.proxy.exclusions,
+          rules: a.proxy.rules,
+        }
+      : null,
+  };
+}
+
+/** The ports other pods may reach: the inbound tunnels and the proxy. */
+export function agentIngressPorts(a: ResolvedZtmAgentArgs): { port: number; protocol: string }[] {
+  return [
+    ...a.tunnels.inbound.map((t) => ({ port: t.port, protocol: t.protocol.toUpperCase() })),
+    ...(a.proxy?.port ? [{ port: a.proxy.port, protocol: "TCP" }] : []),
+  ];
+}
+
+/** The agent command: joins the mesh at start, its API bound to loopback. */
+export function agentCommand(a: Pick<ResolvedZtmAgentArgs, "mesh" | "endpoint">): string[] {
+  return [
+    "ztm",
+    "run",
+    "agent",
+    "--listen",
+    AGENT_API,
+    "--data",
+    "/data",
+    "--join",
+    a.mesh,
+    "--join-as",
+    a.endpoint,
+    "--permit",
+    "/permit/permit.json",
+  ];
+}
+
+/**
+ * A ZTM agent that joins a mesh as one endpoint and keeps declared tunnels and a proxy in place
+ * through a reconciler beside it. Its API never leaves the pod.
+ */
+export class ZtmAgent extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ZtmAgentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(ZTM_AGENT_TYPE, name, {}, opts);
+    const a = parseArgs(ZtmAgentArgsSchema, args, `ZtmAgent ${name}`);
+    const labels = standardLabels(COMPONENT, name, a.labels);
+    const selector = selectorLabels(COMPONENT, name);
+    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
+    const permit = a.permit.existingSecret
+      ? { name: pulumi.output(a.permit.existingSecret.name), key: a.permit.existingSecret.key }
+      : {
+          name: secretFromValue(
+            `${name}-permit`,
+            {
+              secretName: `${name}-permit`,
+              namespace: ns.name,
+              labels,
+              key: "permit.json",
+              value: checkedSecretValue(
+                a.permit.json ?? "",
+                permitProblems,
+                "permit.json",
+                `ZtmAgent ${name}`,
+              ),
+            },
+            this,
+          ).metadata.name,
+          key: "permit.json",
+        };
+    const desired = JSON.stringify(desiredState(a), null, 2);
+    const script = reconcilerScript();
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-reconciler`,
+      {
+        metadata: { name: `${name}-reconciler`, namespace: ns.name, labels },
+        data: { "desired.json": desired, "reconcile.js": script },
+      },
+      { parent: this },
+    );
+    const pvc = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-data`,
+      {
+        metadata: { name: `${name}-data`, namespace: ns.name, labels },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: a.persistence.size } },
+          ...(a.persistence.storageClassName
+            ? { storageClassName: a.persistence.storageClassName }
+            : {}),
+        },
+      },
+      { parent: this },
+    );
+    const ingressPorts = agentIngressPorts(a);
+    const deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns.name, labels },
+        spec: {
+          replicas: 1,
+          strategy: { type: "Recreate" },
+          selector: { matchLabels: selector },
+          template: {
+            // A change of the declared apps (or of the reconciler) restarts the pod, which re-applies them.
+            metadata: {
+              labels,
+              annotations: { "zeroport.io/desired-checksum": sha256(desired + script) },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: restrictedPodSecurityContext(ZTM_USER),
+              containers: [
+                {
+                  name: "agent",
+                  image: a.image,
+                  imagePullPolicy: "IfNotPresent",
+                  command: agentCommand(a),
+                  env: [{ name: "HOME", value: "/tmp" }],
+                  ...(ingressPorts.length > 0
+                    ? {
+                        ports: ingressPorts.map((p) => ({
+                          name: `${p.protocol.toLowerCase()}-${p.port}`,
+                          containerPort: p.port,
+                          protocol: p.protocol,
+                        })),
+                      }
+                    : {}),
+                  volumeMounts: [
+                    { name: "data", mountPath: "/data" },
+                    { name: "permit", mountPath: "/permit", readOnly: true },
+                    { name: "tmp", mountPath: "/tmp" },
+                  ],
+                  resources: a.resources,
+                  securityContext: containerSecurityContext(ZTM_USER),
+                },
+                {
+                  name: "reconciler",
+                  image: a.reconcilerImage,
+                  imagePullPolicy: "IfNotPresent",
+                  command: ["node", "/etc/ztm-reconciler/reconcile.js"],
+                  env: [
+                    { name: "ZTM_AGENT", value: AGENT_API },
+                    { name: "ZTM_DESIRED", value: "/etc/ztm-reconciler/desired.json" },
+                  ],
+                  volumeMounts: [
+                    { name: "reconciler", mountPath: "/etc/ztm-reconciler", readOnly: true },
+                  ],
+                  resources: {
+                    requests: { cpu: "5m", memory: "32Mi" },
+                    limits: { cpu: "100m", memory: "96Mi" },
+                  },
+                  securityContext: containerSecurityContext(ZTM_USER),
+                  // Ready when the agent API answers inside the pod.
+                  readinessProbe: {
+                    exec: {
+                      command: [
+                        "node",
+                        "-e",
+                        `require("http").get("http://${AGENT_API}/api/version", (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))`,
+                      ],
+                    },
+                    periodSeconds: 15,
+                    timeoutSeconds: 5,
+                  },
+                },
+              ],
+              volumes: [
+                { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
+                {
+                  name: "permit",
+                  secret: {
+                    secretName: permit.name,
+                    defaultMode: 0o440,
+                    items: [{ key: permit.key, path: "permit.json" }],
+                  },
+                },
+                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                {
+                  name: "reconciler",
+                  configMap: { name: config.metadata.name, defaultMode: 0o444 },
+                },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+    // Nothing may reach the pod but the declared inbound and proxy ports (the API is on loopback).
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-ingress`,
+      {
+        metadata: { name: `${name}-ingress`, namespace: ns.name, labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress"],
+          ingress: ingressPorts.length > 0 ? [{ ports: ingressPorts }] : [],
+        },
+      },
+      { parent: this },
+    );
+    const service =
+      a.service && ingressPorts.length > 0
+        ? new k8s.core.v1.Service(
+            name,
+            {
+              metadata: { name, namespace: ns.name, labels },
+              spec: {
+                type: "ClusterIP",
+                selector,
+                ports: ingressPorts.map((p) => ({
+                  name: `${p.protocol.toLowerCase()}-${p.port}`,
+                  port: p.port,
+                  targetPort: p.port,
+                  protocol: p.protocol,
+                })),
+              },
+            },
+            { parent: this },
+          )
+        : undefined;
+    this.namespace = ns.name;
+    this.deploymentName = deployment.metadata.name;
+    this.serviceName = service ? service.metadata.name : pulumi.output(undefined);
+    this.registerOutputs({
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+      serviceName: this.serviceName,
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { DataKey, DnsSubdomain, SecretString } from "../core/schemas";
+import { parseHostPort } from "./common";
+
+const PEM = /-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/;
+
+/**
+ * Why a text is not a ZTM permit this component can use, or `[]`. Never echoes it. Only root
+ * permits carry a private key, and the agent uses a permit's key only for the root user; a
+ * non-root permit works only on the agent whose own key was signed, so it is refused here.
+ */
+export function permitProblems(text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return ["must be a ZTM permit (JSON); it does not parse"];
+  }
+  const p = (typeof doc === "object" && doc !== null ? doc : {}) as {
+    ca?: unknown;
+    agent?: { certificate?: unknown; privateKey?: unknown };
+    bootstraps?: unknown;
+  };
+  const problems: string[] = [];
+  if (typeof p.ca !== "string" || !PEM.test(p.ca))
+    problems.push("must have `ca`, the mesh CA certificate (PEM)");
+  if (typeof p.agent?.certificate !== "string" || !PEM.test(p.agent.certificate))
+    problems.push("must have `agent.certificate` (PEM)");
+  if (typeof p.agent?.privateKey !== "string" || !PEM.test(p.agent.privateKey)) {
+    problems.push(
+      "must have `agent.privateKey`: only root permits (`ztm root`, or the hub's --permit file) carry one, and the agent ignores a permit's key for any other user",
+    );
+  }
+  const boots = Array.isArray(p.bootstraps) ? (p.bootstraps as unknown[]) : [];
+  if (boots.length === 0 || !boots.every((b) => typeof b === "string" && parseHostPort(b))) {
+    problems.push("must have `bootstraps`: the hub addresses, as host:port");
+  }
+  return problems;
+}
+
+/** The permit an agent joins with: a value (made a Secret) or an existing Secret. */
+export const PermitArgs = z
+  .object({
+    json: SecretString.optional().describe("A root permit (JSON)."),
+    existingSecret: z
+      .object({ name: DnsSubdomain, key: DataKey.default("permit.json") })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.json === undefined) === (p.existingSecret === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: "set exactly one of `json` or `existingSecret`",
+      });
+    }
+    if (typeof p.json === "string")
+      for (const message of permitProblems(p.json))
+        ctx.addIssue({ code: "custom", path: ["json"], message });
+  });

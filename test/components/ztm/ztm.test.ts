@@ -1,0 +1,256 @@
+import {
+  ZtmAgent,
+  ZtmAgentArgsSchema,
+  agentCommand,
+  desiredState,
+  type ZtmAgentArgs,
+} from "../../../components/ztm-agent";
+import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm-hub";
+import { permitProblems } from "../../../components/ztm/permit";
+import { reconcilerScript } from "../../../components/ztm/reconciler";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
+
+const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
+const rootPermit = JSON.stringify({
+  ca: pem("CERTIFICATE"),
+  agent: { certificate: pem("CERTIFICATE"), privateKey: pem("PRIVATE KEY") },
+  bootstraps: ["hub.example.com:8888"],
+});
+const hub = (extra: Partial<ZtmHubArgs> = {}) =>
+  render(() => new ZtmHub("hub", { namespace: "ztm", names: ["hub.example.com:8888"], ...extra }));
+const agentArgs: ZtmAgentArgs = {
+  namespace: "ztm",
+  mesh: "mcs",
+  endpoint: "cluster-a",
+  permit: { json: rootPermit },
+  tunnels: {
+    outbound: [{ name: "web", targets: ["web.shop.svc:8080"] }],
+    inbound: [{ name: "db", port: 15432 }],
+  },
+  proxy: { port: 8082, targets: ["*.svc.cluster.local"] },
+};
+const agent = (extra: Partial<ZtmAgentArgs> = {}) =>
+  render(() => new ZtmAgent("agent", { ...agentArgs, ...extra }));
+
+describe("ZtmHub", () => {
+  test("runs `ztm run hub` with explicit listen, data, names and a writable permit path", async () => {
+    expect(hubCommand({ port: 8888, names: ["hub.example.com:8888", "hub.internal:443"] })).toEqual(
+      [
+        "ztm",
+        "run",
+        "hub",
+        "--listen",
+        "0.0.0.0:8888",
+        "--data",
+        "/data",
+        "--names",
+        "hub.example.com:8888",
+        "hub.internal:443",
+        "--permit",
+        "/permit/root.json",
+      ],
+    );
+    const r = await hub();
+    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      "PersistentVolumeClaim/hub-data",
+      "Service/hub",
+      "Deployment/hub",
+    ]);
+    const pod = podSpecOf(r.one("Deployment"));
+    const [container] = pod.containers as Record<string, unknown>[];
+    expect(container).toMatchObject({
+      image: "docker.io/flomesh/ztm-hub:1.0.0-rc1",
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, capabilities: { drop: ["ALL"] } },
+      livenessProbe: { tcpSocket: { port: 8888 } },
+      volumeMounts: [
+        { name: "data", mountPath: "/data" },
+        { name: "tmp", mountPath: "/tmp" },
+        { name: "permit", mountPath: "/permit" },
+      ],
+    });
+    expect(r.one("Deployment").spec).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
+    expect(r.one("Service").spec).toEqual({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "ztm-hub", "app.kubernetes.io/instance": "hub" },
+      ports: [{ name: "hub-8888", port: 8888, targetPort: 8888, protocol: "TCP" }],
+    });
+    expect(allSchemaProblems(r.manifests)).toEqual([]);
+  });
+
+  test("a hardened LoadBalancer when asked, and the CA imported from a Secret", async () => {
+    const r = await hub({
+      service: { type: "LoadBalancer", sourceRanges: ["203.0.113.0/24"] },
+      ca: { existingSecret: { name: "mesh-ca" } },
+    });
+    expect(r.one("Service").spec).toMatchObject({
+      type: "LoadBalancer",
+      allocateLoadBalancerNodePorts: false,
+      externalTrafficPolicy: "Local",
+      loadBalancerSourceRanges: ["203.0.113.0/24"],
+    });
+    const pod = podSpecOf(r.one("Deployment"));
+    expect((pod.initContainers as { command: string[] }[])[0]?.command).toEqual([
+      "ztm",
+      "ca",
+      "import",
+      "--data",
+      "/data",
+      "--cert",
+      "/ca/cert.pem",
+      "--key",
+      "/ca/key.pem",
+    ]);
+  });
+
+  test("refuses more replicas, IP names and NodePort, saying why", async () => {
+    const error = (await hub({
+      replicas: 2,
+      names: ["203.0.113.9:8888"],
+      service: { type: "NodePort" },
+    }).catch((e: unknown) => e)) as ZeroportInputError;
+    expect(error.issues.map((i) => `${i.path}: ${i.reason.slice(0, 60)}`)).toEqual([
+      "replicas: must be 0 or 1: the open-source ZTM hub keeps endpoints and ",
+      "service.type: must be ClusterIP or LoadBalancer: NodePort is refused becau",
+      "names[0]: is an IP address: the hub advertises IP names only to caller",
+    ]);
+  });
+});
+
+describe("ZtmAgent", () => {
+  test("joins as a named endpoint with its API on loopback", () => {
+    expect(agentCommand({ mesh: "mcs", endpoint: "cluster-a" })).toEqual([
+      "ztm",
+      "run",
+      "agent",
+      "--listen",
+      "127.0.0.1:7777",
+      "--data",
+      "/data",
+      "--join",
+      "mcs",
+      "--join-as",
+      "cluster-a",
+      "--permit",
+      "/permit/permit.json",
+    ]);
+  });
+
+  test("declares the tunnels and the proxy as the reconciler applies them", () => {
+    expect(desiredState(ZtmAgentArgsSchema.parse(agentArgs))).toEqual({
+      mesh: "mcs",
+      outbound: [
+        {
+          protocol: "tcp",
+          name: "web",
+          targets: [{ host: "web.shop.svc", port: 8080 }],
+          entrances: [],
+          users: [],
+        },
+      ],
+      inbound: [
+        { protocol: "tcp", name: "db", listens: [{ ip: "0.0.0.0", port: 15432 }], exits: [] },
+      ],
+      proxy: {
+        listen: "0.0.0.0:8082",
+        targets: ["*.svc.cluster.local"],
+        exclusions: [],
+        rules: [],
+      },
+    });
+  });
+
+  test("no Service unless asked; the NetworkPolicy admits only the inbound and proxy ports", async () => {
+    const r = await agent();
+    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      "NetworkPolicy/agent-ingress",
+      "Secret/agent-permit",
+      "ConfigMap/agent-reconciler",
+      "PersistentVolumeClaim/agent-data",
+      "Deployment/agent",
+    ]);
+    expect(r.one("NetworkPolicy").spec).toEqual({
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "ztm-agent",
+          "app.kubernetes.io/instance": "agent",
+        },
+      },
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          ports: [
+            { port: 15432, protocol: "TCP" },
+            { port: 8082, protocol: "TCP" },
+          ],
+        },
+      ],
+    });
+    expect(r.one("ConfigMap").data).toEqual({
+      "desired.json": JSON.stringify(desiredState(ZtmAgentArgsSchema.parse(agentArgs)), null, 2),
+      "reconcile.js": reconcilerScript(),
+    });
+    expect(plainOccurrences(r.resources, "PRIVATE KEY")).toEqual([]);
+    expect(allSchemaProblems(r.manifests)).toEqual([]);
+    const withService = await agent({ service: true });
+    expect(withService.one("Service").spec).toMatchObject({
+      type: "ClusterIP",
+      ports: [{ port: 15432 }, { port: 8082 }],
+    });
+  });
+
+  test("a change of the declared apps restarts the pod", async () => {
+    const checksum = async (extra: Partial<ZtmAgentArgs>) =>
+      (
+        (await agent(extra)).one("Deployment").spec as {
+          template: { metadata: { annotations: Record<string, string> } };
+        }
+      ).template.metadata.annotations["zeroport.io/desired-checksum"];
+    expect(await checksum({})).not.toBe(await checksum({ proxy: undefined }));
+  });
+
+  test("an agent with nothing declared admits no ingress at all", async () => {
+    const r = await agent({
+      tunnels: { outbound: [{ name: "web", targets: ["web:80"] }] },
+      proxy: undefined,
+    });
+    expect((r.one("NetworkPolicy").spec as { ingress: unknown[] }).ingress).toEqual([]);
+  });
+});
+
+describe("permits", () => {
+  test("a root permit is accepted; others are refused with the reason", () => {
+    expect(permitProblems(rootPermit)).toEqual([]);
+    expect(
+      permitProblems(
+        JSON.stringify({
+          ca: pem("CERTIFICATE"),
+          agent: { certificate: pem("CERTIFICATE") },
+          bootstraps: ["h:1"],
+        }),
+      ),
+    ).toEqual([
+      "must have `agent.privateKey`: only root permits (`ztm root`, or the hub's --permit file) carry one, and the agent ignores a permit's key for any other user",
+    ]);
+    expect(permitProblems("{")).toEqual(["must be a ZTM permit (JSON); it does not parse"]);
+    expect(permitProblems("{}")).toHaveLength(4);
+  });
+
+  test("repeated ports and tunnels are refused", () => {
+    const r = ZtmAgentArgsSchema.safeParse({
+      ...agentArgs,
+      tunnels: {
+        inbound: [
+          { name: "a", port: 9000 },
+          { name: "a", port: 9001 },
+        ],
+      },
+      proxy: { port: 9000 },
+    });
+    expect(r.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "proxy.port: uses port 9000, already taken by inbound tcp/a",
+      "tunnels.inbound.1.name: repeats inbound tcp/a",
+    ]);
+  });
+});
