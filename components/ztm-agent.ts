@@ -357,7 +357,8 @@ export class ZtmAgent extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress"],
-          ingress: ingressPorts.length > 0 ? [{ ports: ingressPorts }] : [],
+          // No `ingress` at all denies every connection (an empty list is dropped by the API server).
+          ...(ingressPorts.length > 0 ? { ingress: [{ ports: ingressPorts }] } : {}),
         },
       },
       { parent: this },

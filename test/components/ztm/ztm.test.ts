@@ -215,7 +215,15 @@ describe("ZtmAgent", () => {
       tunnels: { outbound: [{ name: "web", targets: ["web:80"] }] },
       proxy: undefined,
     });
-    expect((r.one("NetworkPolicy").spec as { ingress: unknown[] }).ingress).toEqual([]);
+    expect(r.one("NetworkPolicy").spec).toEqual({
+      podSelector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "ztm-agent",
+          "app.kubernetes.io/instance": "agent",
+        },
+      },
+      policyTypes: ["Ingress"],
+    });
   });
 });
 
