@@ -8,6 +8,7 @@ export * from "./tproxy-sidecar";
 export * from "./ziti-host";
 export * from "./ztm-agent";
 export * from "./ztm-hub";
+export * from "./ztm-mesh-ca";
 export {
   WorkloadSelector,
   injectIntoWorkload,

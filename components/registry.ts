@@ -23,6 +23,7 @@ import { TproxySidecar, TproxySidecarArgsSchema, type TproxySidecarArgs } from "
 import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti-host";
 import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm-agent";
 import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm-hub";
+import { ZtmMeshCa, ZtmMeshCaArgsSchema, type ZtmMeshCaArgs } from "./ztm-mesh-ca";
 import type { z } from "zod";
 
 /** A component the CLI can render by name: its args schema and how to construct it. */
@@ -84,5 +85,11 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
       "a ZTM agent with declared tunnels and proxy, kept in place by a reconciler; API on loopback",
     schema: ZtmAgentArgsSchema,
     create: (name, args, opts) => new ZtmAgent(name, args as ZtmAgentArgs, opts),
+  },
+  ZtmMeshCa: {
+    description:
+      "the ZTM mesh CA and root certificate issued by cert-manager (optionally installed)",
+    schema: ZtmMeshCaArgsSchema,
+    create: (name, args, opts) => new ZtmMeshCa(name, args as ZtmMeshCaArgs, opts),
   },
 };

@@ -193,6 +193,82 @@ export function agentCommand(a: Pick<ResolvedZtmAgentArgs, "mesh" | "endpoint">)
   ];
 }
 
+/** Builds permit.json from a cert-manager Secret, in memory, before the agent starts. */
+export const ASSEMBLE_PERMIT = [
+  "node",
+  "-e",
+  [
+    'const fs = require("fs");',
+    'const read = (f) => fs.readFileSync("/cert/" + f, "utf8");',
+    'const permit = { ca: read("ca.crt"), agent: { certificate: read("tls.crt"), privateKey: read("tls.key") }, bootstraps: JSON.parse(process.env.ZTM_BOOTSTRAPS) };',
+    'fs.writeFileSync("/permit/permit.json", JSON.stringify(permit), { mode: 0o600 });',
+  ].join(" "),
+];
+
+/** Where the agent's permit comes from, as pod volumes (and an init container that assembles it). */
+function permitVolume(
+  name: string,
+  a: ResolvedZtmAgentArgs,
+  namespace: pulumi.Input<string>,
+  labels: Record<string, string>,
+  parent: pulumi.Resource,
+) {
+  const fromSecret = (secretName: pulumi.Input<string>, key: string) => ({
+    volumes: [
+      {
+        name: "permit",
+        secret: { secretName, defaultMode: 0o440, items: [{ key, path: "permit.json" }] },
+      },
+    ],
+    assemble: undefined,
+  });
+  if (a.permit.existingSecret)
+    return fromSecret(a.permit.existingSecret.name, a.permit.existingSecret.key);
+  const cert = a.permit.fromCertificate;
+  if (cert) {
+    return {
+      volumes: [
+        // The assembled permit holds the private key: memory only, never the node's disk.
+        { name: "permit", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+        { name: "cert", secret: { secretName: cert.secretName, defaultMode: 0o440 } },
+      ],
+      assemble: (image: string) => ({
+        name: "assemble-permit",
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: ASSEMBLE_PERMIT,
+        env: [{ name: "ZTM_BOOTSTRAPS", value: JSON.stringify(cert.bootstraps) }],
+        volumeMounts: [
+          { name: "cert", mountPath: "/cert", readOnly: true },
+          { name: "permit", mountPath: "/permit" },
+        ],
+        resources: {
+          requests: { cpu: "5m", memory: "32Mi" },
+          limits: { cpu: "100m", memory: "96Mi" },
+        },
+        securityContext: containerSecurityContext(ZTM_USER),
+      }),
+    };
+  }
+  const secret = secretFromValue(
+    `${name}-permit`,
+    {
+      secretName: `${name}-permit`,
+      namespace,
+      labels,
+      key: "permit.json",
+      value: checkedSecretValue(
+        a.permit.json ?? "",
+        permitProblems,
+        "permit.json",
+        `ZtmAgent ${name}`,
+      ),
+    },
+    parent,
+  );
+  return fromSecret(secret.metadata.name, "permit.json");
+}
+
 /**
  * A ZTM agent that joins a mesh as one endpoint and keeps declared tunnels and a proxy in place
  * through a reconciler beside it. Its API never leaves the pod.
@@ -208,27 +284,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
     const labels = standardLabels(COMPONENT, name, a.labels);
     const selector = selectorLabels(COMPONENT, name);
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const permit = a.permit.existingSecret
-      ? { name: pulumi.output(a.permit.existingSecret.name), key: a.permit.existingSecret.key }
-      : {
-          name: secretFromValue(
-            `${name}-permit`,
-            {
-              secretName: `${name}-permit`,
-              namespace: ns.name,
-              labels,
-              key: "permit.json",
-              value: checkedSecretValue(
-                a.permit.json ?? "",
-                permitProblems,
-                "permit.json",
-                `ZtmAgent ${name}`,
-              ),
-            },
-            this,
-          ).metadata.name,
-          key: "permit.json",
-        };
+    const permit = permitVolume(name, a, ns.name, labels, this);
     const desired = JSON.stringify(desiredState(a), null, 2);
     const script = reconcilerScript();
     const config = new k8s.core.v1.ConfigMap(
@@ -272,6 +328,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               securityContext: restrictedPodSecurityContext(ZTM_USER),
+              ...(permit.assemble ? { initContainers: [permit.assemble(a.reconcilerImage)] } : {}),
               containers: [
                 {
                   name: "agent",
@@ -329,14 +386,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
               ],
               volumes: [
                 { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
-                {
-                  name: "permit",
-                  secret: {
-                    secretName: permit.name,
-                    defaultMode: 0o440,
-                    items: [{ key: permit.key, path: "permit.json" }],
-                  },
-                },
+                ...permit.volumes,
                 { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
                 {
                   name: "reconciler",

@@ -38,7 +38,10 @@ export function permitProblems(text: string): string[] {
   return problems;
 }
 
-/** The permit an agent joins with: a value (made a Secret) or an existing Secret. */
+/**
+ * The permit an agent joins with: a value (made a Secret), an existing Secret holding one, or a
+ * cert-manager certificate Secret (tls.crt, tls.key, ca.crt) the pod assembles a permit from.
+ */
 export const PermitArgs = z
   .object({
     json: SecretString.optional().describe("A root permit (JSON)."),
@@ -46,17 +49,32 @@ export const PermitArgs = z
       .object({ name: DnsSubdomain, key: DataKey.default("permit.json") })
       .strict()
       .optional(),
+    fromCertificate: z
+      .object({
+        secretName: DnsSubdomain.describe(
+          "A kubernetes.io/tls Secret with ca.crt, such as ZtmMeshCa's root user Secret.",
+        ),
+        bootstraps: z
+          .array(z.string().refine((b) => parseHostPort(b) !== undefined, "must be host:port"))
+          .min(1, "must list the hub addresses, as host:port"),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.json === undefined) === (p.existingSecret === undefined)) {
+    const given = [p.json, p.existingSecret, p.fromCertificate].filter(
+      (v) => v !== undefined,
+    ).length;
+    if (given !== 1) {
       ctx.addIssue({
         code: "custom",
         path: [],
-        message: "set exactly one of `json` or `existingSecret`",
+        message: "set exactly one of `json`, `existingSecret` or `fromCertificate`",
       });
     }
-    if (typeof p.json === "string")
+    if (typeof p.json === "string") {
       for (const message of permitProblems(p.json))
         ctx.addIssue({ code: "custom", path: ["json"], message });
+    }
   });
