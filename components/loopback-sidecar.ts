@@ -244,11 +244,8 @@ export class LoopbackSidecar extends pulumi.ComponentResource {
     const a = parseArgs(LoopbackSidecarArgsSchema, args, `LoopbackSidecar ${name}`);
     const labels = standardLabels("ziti-loopback-sidecar", name, a.labels);
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const secretName =
-      a.identity.source === "existingSecret" ? a.identity.name : `${name}-identity`;
     const identity = ensureIdentitySecret(a.identity, {
-      resourceName: `${name}-identity`,
-      secretName,
+      name: `${name}-identity`,
       namespace: ns.name,
       labels,
       kind: "identity",
@@ -257,7 +254,12 @@ export class LoopbackSidecar extends pulumi.ComponentResource {
     });
     const injection = loopbackInjection(
       a,
-      { secretName, key: identity.key, contents: identity.contents, namespace: a.namespace.name },
+      {
+        secretName: identity.plainName,
+        key: identity.key,
+        contents: identity.contents,
+        namespace: a.namespace.name,
+      },
       name,
     );
     const policy = a.networkPolicy

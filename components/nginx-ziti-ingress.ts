@@ -166,8 +166,7 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
     const labels = standardLabels(COMPONENT, name, a.labels);
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
     const identity = ensureIdentitySecret(a.identity, {
-      resourceName: `${name}-identity`,
-      secretName: `${name}-identity`,
+      name: `${name}-identity`,
       namespace: ns.name,
       labels,
       kind: "identity",

@@ -12,9 +12,10 @@ import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
 import { Cidr4, zitiNameserver } from "./core/net";
 import { TUNNEL_STATUS_PROBE } from "./core/probes";
-import { DnsSubdomain, Labels, Quantity, Resources } from "./core/schemas";
+import { DnsSubdomain, Labels, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, type Escalation } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { persistenceObject, persistentClaim } from "./core/storage";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
@@ -87,9 +88,7 @@ export const NodeProxyDaemonsetArgsSchema = z
     nodeSelector: z.record(z.string(), z.string()).default({}),
     tolerations: z.array(Toleration).default([]),
     maxUnavailable: MaxUnavailable.default(1).describe("Nodes updated at once during a rollout."),
-    persistence: z
-      .object({ size: Quantity.default("100Mi"), storageClassName: DnsSubdomain.optional() })
-      .strict()
+    persistence: persistenceObject("100Mi")
       .optional()
       .describe(
         "A ReadWriteMany volume shared by every node, so renewed certificates persist; unset: the identity is read-only.",
@@ -276,8 +275,7 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
     const labels = standardLabels(COMPONENT, name, a.labels);
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "privileged", labels, this);
     const identity = ensureIdentitySecret(a.identity, {
-      resourceName: `${name}-identity`,
-      secretName: `${name}-identity`,
+      name: `${name}-identity`,
       namespace: ns.name,
       labels,
       kind: "identity",
@@ -285,19 +283,10 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
       parent: this,
     });
     const pvc = a.persistence
-      ? new k8s.core.v1.PersistentVolumeClaim(
+      ? persistentClaim(
           `${name}-identity-state`,
-          {
-            metadata: { name: `${name}-identity-state`, namespace: ns.name, labels },
-            spec: {
-              accessModes: ["ReadWriteMany"],
-              resources: { requests: { storage: a.persistence.size } },
-              ...(a.persistence.storageClassName
-                ? { storageClassName: a.persistence.storageClassName }
-                : {}),
-            },
-          },
-          { parent: this },
+          { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteMany" },
+          this,
         )
       : undefined;
     const serviceAccount = new k8s.core.v1.ServiceAccount(

@@ -15,7 +15,7 @@ import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
 import { Cidr4, DnsUri, parseIPv4 } from "./core/net";
 import { ZITI_AGENT_PROBE } from "./core/probes";
-import { DnsSubdomain, Labels, Port, Quantity, Resources } from "./core/schemas";
+import { Labels, Port, Resources } from "./core/schemas";
 import {
   containerSecurityContext,
   restrictedPodSecurityContext,
@@ -23,6 +23,7 @@ import {
   type RunAs,
 } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { persistenceArgs, persistentClaim } from "./core/storage";
 
 export const ROUTER_TUNNELER_TYPE = "zeroport:ziti:RouterTunneler";
 const COMPONENT = "ziti-router";
@@ -130,10 +131,7 @@ export const RouterTunnelerArgsSchema = z
     link: Listener.optional().describe(
       "A link listener for other routers; off by default (the router dials out).",
     ),
-    persistence: z
-      .object({ size: Quantity.default("50Mi"), storageClassName: DnsSubdomain.optional() })
-      .strict()
-      .default({ size: "50Mi" }),
+    persistence: persistenceArgs("50Mi"),
     resources: Resources.default({
       requests: { cpu: "50m", memory: "64Mi" },
       limits: { cpu: "1", memory: "512Mi" },
@@ -367,8 +365,7 @@ export class RouterTunneler extends pulumi.ComponentResource {
       this,
     );
     const enrollment = ensureIdentitySecret(a.enrollment, {
-      resourceName: `${name}-enrollment`,
-      secretName: `${name}-enrollment`,
+      name: `${name}-enrollment`,
       namespace: ns.name,
       labels,
       kind: "router",
@@ -385,19 +382,10 @@ export class RouterTunneler extends pulumi.ComponentResource {
       { parent: this },
     );
     const volumeName = stateVolumeName(name, a);
-    const pvc = new k8s.core.v1.PersistentVolumeClaim(
+    const pvc = persistentClaim(
       volumeName,
-      {
-        metadata: { name: volumeName, namespace: ns.name, labels },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: a.persistence.size } },
-          ...(a.persistence.storageClassName
-            ? { storageClassName: a.persistence.storageClassName }
-            : {}),
-        },
-      },
-      { parent: this },
+      { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },
+      this,
     );
     const deployment = new k8s.apps.v1.Deployment(
       name,

@@ -241,11 +241,8 @@ export class TproxySidecar extends pulumi.ComponentResource {
     const labels = standardLabels("ziti-tproxy-sidecar", name, a.labels);
     // The pods this namespace will run need NET_ADMIN and root: only the privileged level admits them.
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "privileged", labels, this);
-    const secretName =
-      a.identity.source === "existingSecret" ? a.identity.name : `${name}-identity`;
     const identity = ensureIdentitySecret(a.identity, {
-      resourceName: `${name}-identity`,
-      secretName,
+      name: `${name}-identity`,
       namespace: ns.name,
       labels,
       kind: "identity",
@@ -254,7 +251,12 @@ export class TproxySidecar extends pulumi.ComponentResource {
     });
     const injection = tproxyInjection(
       a,
-      { secretName, key: identity.key, contents: identity.contents, namespace: a.namespace.name },
+      {
+        secretName: identity.plainName,
+        key: identity.key,
+        contents: identity.contents,
+        namespace: a.namespace.name,
+      },
       name,
     );
     this.namespace = ns.name;

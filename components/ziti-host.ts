@@ -10,9 +10,10 @@ import {
 } from "./core/identity";
 import { standardLabels, selectorLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
-import { Annotations, DnsLabel, DnsSubdomain, Labels, Quantity, Resources } from "./core/schemas";
+import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { persistenceArgs, persistentClaim } from "./core/storage";
 import { TUNNEL_STATUS_PROBE } from "./core/probes";
 
 export { TUNNEL_STATUS_PROBE } from "./core/probes";
@@ -56,19 +57,10 @@ export const ZitiHostArgsSchema = z
       .max(1, REPLICAS_REASON)
       .default(1)
       .describe("0 or 1; see the error for why not more."),
-    persistence: z
-      .object({
-        size: Quantity.default("100Mi").describe("Size of the identity volume."),
-        storageClassName: DnsSubdomain.optional().describe(
-          "Storage class; the cluster default if unset.",
-        ),
-      })
-      .strict()
-      .default({ size: "100Mi" })
-      .describe(
-        "The volume that keeps the enrolled identity and its renewed certificates across restarts. " +
-          "Not used for an existing Secret holding identity JSON, which is mounted read-only.",
-      ),
+    persistence: persistenceArgs("100Mi").describe(
+      "The volume that keeps the enrolled identity and its renewed certificates across restarts. " +
+        "Not used for an existing Secret holding identity JSON, which is mounted read-only.",
+    ),
     logLevel: z
       .number()
       .int()
@@ -110,8 +102,7 @@ export class ZitiHost extends pulumi.ComponentResource {
 
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
     const identity = ensureIdentitySecret(a.identity, {
-      resourceName: `${name}-identity`,
-      secretName: `${name}-identity`,
+      name: `${name}-identity`,
       namespace: ns.name,
       labels,
       kind: "identity",
@@ -120,19 +111,10 @@ export class ZitiHost extends pulumi.ComponentResource {
     });
 
     const pvc = needsVolume(identity)
-      ? new k8s.core.v1.PersistentVolumeClaim(
+      ? persistentClaim(
           `${name}-identity-state`,
-          {
-            metadata: { name: `${name}-identity-state`, namespace: ns.name, labels },
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              resources: { requests: { storage: a.persistence.size } },
-              ...(a.persistence.storageClassName
-                ? { storageClassName: a.persistence.storageClassName }
-                : {}),
-            },
-          },
-          { parent: this },
+          { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },
+          this,
         )
       : undefined;
 

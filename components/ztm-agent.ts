@@ -5,10 +5,11 @@ import { sha256 } from "./core/hash";
 import { IMAGES, ImageRef } from "./core/images";
 import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
-import { DnsSubdomain, Labels, Port, Quantity, Resources } from "./core/schemas";
+import { Labels, Port, Resources } from "./core/schemas";
 import { checkedSecretValue, secretFromValue } from "./core/secret-value";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, ZtmName } from "./ztm/common";
 import { PermitArgs, permitProblems } from "./ztm/permit";
 import { reconcilerScript, type DesiredState } from "./ztm/reconciler";
@@ -88,10 +89,7 @@ export const ZtmAgentArgsSchema = z
       .describe("A ClusterIP Service for the inbound and proxy ports."),
     image: ImageRef.default(IMAGES.ztmAgent),
     reconcilerImage: ImageRef.default(IMAGES.node),
-    persistence: z
-      .object({ size: Quantity.default("1Gi"), storageClassName: DnsSubdomain.optional() })
-      .strict()
-      .default({ size: "1Gi" }),
+    persistence: persistenceArgs("1Gi"),
     resources: Resources.default({
       requests: { cpu: "50m", memory: "64Mi" },
       limits: { cpu: "1", memory: "512Mi" },
@@ -295,19 +293,10 @@ export class ZtmAgent extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const pvc = new k8s.core.v1.PersistentVolumeClaim(
+    const pvc = persistentClaim(
       `${name}-data`,
-      {
-        metadata: { name: `${name}-data`, namespace: ns.name, labels },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: a.persistence.size } },
-          ...(a.persistence.storageClassName
-            ? { storageClassName: a.persistence.storageClassName }
-            : {}),
-        },
-      },
-      { parent: this },
+      { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },
+      this,
     );
     const ingressPorts = agentIngressPorts(a);
     const deployment = new k8s.apps.v1.Deployment(

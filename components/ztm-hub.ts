@@ -5,9 +5,10 @@ import { ServiceExposure, exposureSpec } from "./core/exposure";
 import { IMAGES, ImageRef } from "./core/images";
 import { selectorLabels, standardLabels } from "./core/labels";
 import { NamespaceArgs, ensureNamespace } from "./core/namespace";
-import { DataKey, DnsSubdomain, Labels, Port, Quantity, Resources } from "./core/schemas";
+import { DataKey, DnsSubdomain, Labels, Port, Resources } from "./core/schemas";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, isIpLiteral, parseHostPort } from "./ztm/common";
 
 export const ZTM_HUB_TYPE = "zeroport:ztm:ZtmHub";
@@ -45,13 +46,9 @@ export const ZtmHubArgsSchema = z
       .describe("The port the hub listens on in the pod."),
     image: ImageRef.default(IMAGES.ztmHub),
     replicas: z.number().int().min(0, REPLICAS_REASON).max(1, REPLICAS_REASON).default(1),
-    persistence: z
-      .object({ size: Quantity.default("1Gi"), storageClassName: DnsSubdomain.optional() })
-      .strict()
-      .default({ size: "1Gi" })
-      .describe(
-        "Holds ztm-hub.db: the mesh CA, the hub id, evictions and ACLs. A restart must never rotate the CA.",
-      ),
+    persistence: persistenceArgs("1Gi").describe(
+      "Holds ztm-hub.db: the mesh CA, the hub id, evictions and ACLs. A restart must never rotate the CA.",
+    ),
     ca: z
       .object({
         existingSecret: z
@@ -125,19 +122,10 @@ export class ZtmHub extends pulumi.ComponentResource {
     const a = parseArgs(ZtmHubArgsSchema, args, `ZtmHub ${name}`);
     const labels = standardLabels(COMPONENT, name, a.labels);
     const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const pvc = new k8s.core.v1.PersistentVolumeClaim(
+    const pvc = persistentClaim(
       `${name}-data`,
-      {
-        metadata: { name: `${name}-data`, namespace: ns.name, labels },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: a.persistence.size } },
-          ...(a.persistence.storageClassName
-            ? { storageClassName: a.persistence.storageClassName }
-            : {}),
-        },
-      },
-      { parent: this },
+      { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },
+      this,
     );
     const base = {
       image: a.image,

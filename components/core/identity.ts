@@ -183,6 +183,8 @@ export function identityContents(
 /** A reference to the Secret that holds an identity, as pods consume it. */
 export interface IdentitySecretRef {
   name: pulumi.Output<string>;
+  /** The Secret's name as a plain string, for pod specs built outside the engine (transforms). */
+  plainName: string;
   key: string;
   contents: IdentityContents;
   /** True when the user brought the Secret (zeroport neither owns nor rewrites it). */
@@ -197,8 +199,8 @@ export interface IdentitySecretRef {
 export function ensureIdentitySecret(
   identity: ResolvedIdentity,
   args: {
-    resourceName: string;
-    secretName: string;
+    /** The resource and Secret name, such as `<component>-identity`. */
+    name: string;
     namespace: pulumi.Input<string>;
     labels: Record<string, string>;
     kind: EnrollmentKind;
@@ -209,6 +211,7 @@ export function ensureIdentitySecret(
   if (identity.source === "existingSecret") {
     return {
       name: pulumi.output(identity.name),
+      plainName: identity.name,
       key: identity.key,
       contents: identity.contents,
       existing: true,
@@ -217,15 +220,16 @@ export function ensureIdentitySecret(
   const key = IDENTITY_KEYS[identity.contents];
   const checked = checkIdentityValue(identity.value, identity.contents, args.kind, args.subject);
   const secret = secretFromValue(
-    args.resourceName,
-    {
-      secretName: args.secretName,
-      namespace: args.namespace,
-      labels: args.labels,
-      key,
-      value: checked,
-    },
+    args.name,
+    { secretName: args.name, namespace: args.namespace, labels: args.labels, key, value: checked },
     args.parent,
   );
-  return { name: secret.metadata.name, key, contents: identity.contents, existing: false, secret };
+  return {
+    name: secret.metadata.name,
+    plainName: args.name,
+    key,
+    contents: identity.contents,
+    existing: false,
+    secret,
+  };
 }
