@@ -3,8 +3,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DnsSubdomain, Quantity } from "./schemas";
 
-/** A persistent volume's size and class, with the component's default size. */
-export function persistenceArgs(defaultSize: string) {
+/** A persistent volume's size and class; for a volume that is optional. */
+export function persistenceObject(defaultSize: string) {
   return z
     .object({
       size: Quantity.default(defaultSize).describe("The volume size."),
@@ -12,10 +12,14 @@ export function persistenceArgs(defaultSize: string) {
         "The storage class; the cluster default if unset.",
       ),
     })
-    .strict()
-    .default({ size: defaultSize });
+    .strict();
 }
-export type Persistence = z.output<ReturnType<typeof persistenceArgs>>;
+
+/** A persistent volume's size and class, with the component's default size. */
+export function persistenceArgs(defaultSize: string) {
+  return persistenceObject(defaultSize).default({ size: defaultSize });
+}
+export type Persistence = z.output<ReturnType<typeof persistenceObject>>;
 
 /** A PersistentVolumeClaim named `name` for state a component must not lose on restart or upgrade. */
 export function persistentClaim(
