@@ -12,7 +12,7 @@ const LINE = new RegExp(`^zeroport: ZitiHost p: (?:${PATH}|\\(root\\)): \\S.*$`)
 const mutation = fc.oneof(
   fc.tuple(
     fc.string({ minLength: 1 }).filter((k) => !KNOWN.includes(k) && k !== "__proto__"),
-    fc.anything(),
+    fc.anything().filter((v) => v !== undefined),
   ),
   fc.tuple(
     fc.constant("replicas"),
