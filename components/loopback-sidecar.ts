@@ -5,8 +5,6 @@ import { ENROLLMENT_TOKEN_DIR, ensureIdentitySecret, zitiIdentityArgs } from "./
 import { IMAGES, ImageRef } from "./core/images";
 import {
   WorkloadSelector,
-  injectIntoWorkload,
-  injectionTransform,
   type Injection,
   type PodSpec,
   type WorkloadContext,
@@ -26,6 +24,7 @@ import {
   type SidecarIdentity,
 } from "./core/sidecar";
 import { parseArgs } from "./core/validation";
+import { SidecarComponent } from "./core/sidecar-component";
 
 export const LOOPBACK_SIDECAR_TYPE = "zeroport:ziti:LoopbackSidecar";
 export const LOOPBACK_CONTAINER = "ziti-loopback";
@@ -225,19 +224,10 @@ export function loopbackInjection(
  * A local port per Ziti service, no interception: injects `ziti tunnel proxy` into selected pods,
  * owns the identity Secret and the NetworkPolicy that keeps other pods off the proxy ports.
  */
-export class LoopbackSidecar extends pulumi.ComponentResource {
+export class LoopbackSidecar extends SidecarComponent {
   readonly namespace: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
   readonly networkPolicyName: pulumi.Output<string | undefined>;
-  readonly injectPodSpec: (spec: PodSpec, workload: WorkloadContext) => PodSpec;
-  /** Injects into one workload's props (kind as in the API, for example `Deployment`), whatever `select` says. */
-  readonly injectWorkload: (
-    kind: string,
-    props: Record<string, unknown>,
-  ) => Record<string, unknown>;
-  /** Injects into the workloads `select` picks; pass it to a resource's or a chart's `transforms`. */
-  readonly transform: pulumi.ResourceTransform;
-  readonly podLabels: Record<string, string>;
 
   constructor(name: string, args: LoopbackSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LOOPBACK_SIDECAR_TYPE, name, {}, opts);
@@ -279,15 +269,7 @@ export class LoopbackSidecar extends pulumi.ComponentResource {
     this.namespace = ns.name;
     this.secretName = identity.name;
     this.networkPolicyName = policy ? policy.metadata.name : pulumi.output(undefined);
-    this.injectPodSpec = (spec, workload) => injection.inject(spec, workload);
-    this.podLabels = injection.podLabels;
-    this.injectWorkload = (kind, props) =>
-      injectIntoWorkload(kind, props, injection, undefined, a.namespace.name) ?? props;
-    this.transform = a.select
-      ? injectionTransform(injection, a.select, a.namespace.name)
-      : () => {
-          throw new Error(`LoopbackSidecar ${name}: set \`select\` to use its transform`);
-        };
+    this.attach(injection, a.select, a.namespace.name, `LoopbackSidecar ${name}`);
     this.registerOutputs({
       namespace: this.namespace,
       secretName: this.secretName,

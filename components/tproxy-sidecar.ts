@@ -1,12 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "./core/images";
 import { ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
 import {
   WorkloadSelector,
-  injectIntoWorkload,
   SidecarRefusal,
-  injectionTransform,
   type Injection,
   type PodSpec,
   type WorkloadContext,
@@ -27,6 +25,7 @@ import {
   type SidecarIdentity,
 } from "./core/sidecar";
 import { parseArgs } from "./core/validation";
+import { SidecarComponent } from "./core/sidecar-component";
 
 export const TPROXY_SIDECAR_TYPE = "zeroport:ziti:TproxySidecar";
 export const TPROXY_CONTAINER = "ziti-tproxy";
@@ -221,19 +220,9 @@ export function tproxyInjection(
  * Transparent interception for existing workloads: injects `ziti tunnel tproxy` into selected pods
  * (with `transform`) or any pod spec (with `injectPodSpec`), and owns the identity Secret.
  */
-export class TproxySidecar extends pulumi.ComponentResource {
+export class TproxySidecar extends SidecarComponent {
   readonly namespace: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
-  /** Adds the sidecar to a pod spec of a workload in {@link namespace}. */
-  readonly injectPodSpec: (spec: PodSpec, workload: WorkloadContext) => PodSpec;
-  /** Injects into one workload's props (kind as in the API, for example `Deployment`), whatever `select` says. */
-  readonly injectWorkload: (
-    kind: string,
-    props: Record<string, unknown>,
-  ) => Record<string, unknown>;
-  /** Injects into the workloads `select` picks; pass it to a resource's or a chart's `transforms`. */
-  readonly transform: pulumi.ResourceTransform;
-  readonly podLabels: Record<string, string>;
 
   constructor(name: string, args: TproxySidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TPROXY_SIDECAR_TYPE, name, {}, opts);
@@ -261,15 +250,7 @@ export class TproxySidecar extends pulumi.ComponentResource {
     );
     this.namespace = ns.name;
     this.secretName = identity.name;
-    this.injectPodSpec = (spec, workload) => injection.inject(spec, workload);
-    this.podLabels = injection.podLabels;
-    this.injectWorkload = (kind, props) =>
-      injectIntoWorkload(kind, props, injection, undefined, a.namespace.name) ?? props;
-    this.transform = a.select
-      ? injectionTransform(injection, a.select, a.namespace.name)
-      : () => {
-          throw new Error(`TproxySidecar ${name}: set \`select\` to use its transform`);
-        };
+    this.attach(injection, a.select, a.namespace.name, `TproxySidecar ${name}`);
     this.registerOutputs({ namespace: this.namespace, secretName: this.secretName });
   }
 }
