@@ -3,6 +3,7 @@ import * as YAML from "yaml";
 import { isInputError } from "../components/core/issues";
 import { UsageError, readMapping } from "./documents";
 import type { Manifest } from "./render";
+import { choose } from "./choose";
 import { scan } from "./scan";
 
 /** Where the CLI writes: injectable so tests run it in-process. */
@@ -22,9 +23,20 @@ const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
   zeroport scan [--format text|json] [--config FILE] FILE|DIR|- ...
+  zeroport choose [--overlay openziti|ztm] [--dials yes|no] [--placement pod|node] [--dns yes|no]
+                  [--router yes|no] [--nginx yes|no] [--cross-cluster yes|no] [--format text|json]
+  zeroport stack-config <blueprint>
   zeroport blueprints
   zeroport components
 `;
+
+/** A Pulumi stack config file (Pulumi.<stack>.yaml) that deploys a blueprint with a config. */
+export function stackConfig(blueprint: string, config: unknown): string {
+  return YAML.stringify(
+    { config: { "zeroport:blueprint": blueprint, "zeroport:config": config } },
+    { lineWidth: 0 },
+  );
+}
 
 /** Prints manifests as multi-document YAML or a JSON array. */
 export function formatManifests(manifests: readonly Manifest[], format: "yaml" | "json"): string {
@@ -112,6 +124,19 @@ export async function main(
         return await render(rest, io);
       case "scan":
         return scan(rest, io, stdin);
+      case "choose":
+        return choose(rest, io);
+      case "stack-config": {
+        const { BLUEPRINTS } = await import("../stacks");
+        const [name] = rest;
+        const blueprint = name === undefined ? undefined : BLUEPRINTS[name];
+        if (!blueprint)
+          throw new UsageError([
+            `stack-config: name a blueprint: ${Object.keys(BLUEPRINTS).join(", ")}`,
+          ]);
+        io.out(stackConfig(blueprint.name, blueprint.example));
+        return EXIT.ok;
+      }
       case "blueprints": {
         const { BLUEPRINTS } = await import("../stacks");
         io.out(listing(Object.values(BLUEPRINTS).map((b) => [b.name, b.summary])));

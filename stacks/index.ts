@@ -9,6 +9,7 @@ import { nodeProxyBlueprint } from "./node-proxy";
 import { zitiHostBlueprint } from "./ziti-host";
 import { ztmCrossClusterBlueprint } from "./ztm-cross-cluster";
 import { ztmMeshBlueprint } from "./ztm-mesh";
+import { zeroTrustClusterBlueprint } from "./zero-trust-cluster";
 
 export { runBlueprint, type Blueprint } from "./blueprint";
 
@@ -23,6 +24,8 @@ export const BLUEPRINTS: Record<string, Blueprint> = {
   [ztmMeshBlueprint.name]: ztmMeshBlueprint,
   [ztmCrossClusterBlueprint.name]: ztmCrossClusterBlueprint,
 };
+const zeroTrustCluster = zeroTrustClusterBlueprint(() => BLUEPRINTS);
+BLUEPRINTS[zeroTrustCluster.name] = zeroTrustCluster;
 
 export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;
 
