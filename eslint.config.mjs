@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       "dist/**",
       "dist-bench/**",
+      "docs/api/**",
       "node_modules/**",
       "coverage/**",
       "bin/**",
