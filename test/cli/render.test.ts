@@ -218,3 +218,30 @@ describe("the zeroport bin", () => {
     ]);
   });
 });
+
+/** Args for every component, taken from the blueprint examples (a new component must add one). */
+const COMPONENT_ARGS: Record<string, () => unknown> = {
+  ZitiHost: () => (BLUEPRINTS["ziti-host"]?.example as { host: unknown }).host,
+  TproxySidecar: () => (BLUEPRINTS["egress-tproxy"]?.example as { sidecar: unknown }).sidecar,
+  LoopbackSidecar: () => (BLUEPRINTS["egress-loopback"]?.example as { sidecar: unknown }).sidecar,
+  NodeProxyDaemonset: () => (BLUEPRINTS["node-proxy"]?.example as { proxy: unknown }).proxy,
+  RouterTunneler: () => (BLUEPRINTS["ingress-router"]?.example as { router: unknown }).router,
+  NginxZitiIngress: () => (BLUEPRINTS["ingress-nginx"]?.example as { nginx: unknown }).nginx,
+  ZtmHub: () => (BLUEPRINTS["ztm-mesh"]?.example as { hub: unknown }).hub,
+  ZtmAgent: () => (BLUEPRINTS["ztm-mesh"]?.example as { agent: unknown }).agent,
+  ZtmMeshCa: () => ({ namespace: "ztm" }),
+};
+
+describe("zeroport render --component for every component", () => {
+  test("every component has example args here", () => {
+    expect(Object.keys(COMPONENT_ARGS).sort()).toEqual(Object.keys(COMPONENTS).sort());
+  });
+
+  test.each(Object.keys(COMPONENTS))("%s renders from an args file", async (component) => {
+    const file = tempFile("args.json", JSON.stringify(COMPONENT_ARGS[component]?.()));
+    const r = await run("render", "--component", component, "--args", file, "--format", "json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Manifest[]).length).toBeGreaterThan(0);
+  });
+});
