@@ -12,6 +12,7 @@ import {
   type RunAs,
 } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { singlePodDeployment } from "./core/workload";
 import { sha256 } from "./core/hash";
 
 export const NGINX_ZITI_INGRESS_TYPE = "zeroport:ziti:NginxZitiIngress";
@@ -182,72 +183,65 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = singlePodDeployment(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          replicas: a.replicas,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: selectorLabels(COMPONENT, name) },
-          template: {
-            metadata: {
-              labels,
-              annotations: { "zeroport.io/config-checksum": sha256(this.nginxConf) },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurityContext(NGINX_USER),
-              containers: [
-                {
-                  name: "nginx",
-                  image: a.image,
-                  imagePullPolicy: "IfNotPresent",
-                  command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/zeroport/nginx.conf"],
-                  volumeMounts: [
-                    { name: "config", mountPath: "/etc/nginx/zeroport", readOnly: true },
-                    { name: "identity", mountPath: NGINX_IDENTITY_DIR, readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                    { name: "cache", mountPath: "/var/cache/nginx" },
-                  ],
-                  resources: a.resources,
-                  securityContext: containerSecurityContext(NGINX_USER),
-                  // No port to probe: the master process must be alive and the config must still load.
-                  livenessProbe: {
-                    exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] },
-                    periodSeconds: 30,
-                    timeoutSeconds: 5,
-                    failureThreshold: 3,
-                  },
-                  readinessProbe: {
-                    exec: {
-                      command: ["nginx", "-t", "-q", "-c", "/etc/nginx/zeroport/nginx.conf"],
-                    },
-                    periodSeconds: 60,
-                    timeoutSeconds: 10,
-                    failureThreshold: 3,
-                  },
-                },
+        namespace: ns.name,
+        labels,
+        selector: selectorLabels(COMPONENT, name),
+        replicas: a.replicas,
+        podAnnotations: { "zeroport.io/config-checksum": sha256(this.nginxConf) },
+        podSpec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(NGINX_USER),
+          containers: [
+            {
+              name: "nginx",
+              image: a.image,
+              imagePullPolicy: "IfNotPresent",
+              command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/zeroport/nginx.conf"],
+              volumeMounts: [
+                { name: "config", mountPath: "/etc/nginx/zeroport", readOnly: true },
+                { name: "identity", mountPath: NGINX_IDENTITY_DIR, readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
+                { name: "cache", mountPath: "/var/cache/nginx" },
               ],
-              volumes: [
-                {
-                  name: "config",
-                  configMap: { name: configMap.metadata.name, defaultMode: 0o444 },
+              resources: a.resources,
+              securityContext: containerSecurityContext(NGINX_USER),
+              // No port to probe: the master process must be alive and the config must still load.
+              livenessProbe: {
+                exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] },
+                periodSeconds: 30,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+              },
+              readinessProbe: {
+                exec: {
+                  command: ["nginx", "-t", "-q", "-c", "/etc/nginx/zeroport/nginx.conf"],
                 },
-                {
-                  name: "identity",
-                  secret: {
-                    secretName: identity.name,
-                    defaultMode: 0o440,
-                    items: [{ key: identity.key, path: "identity.json" }],
-                  },
-                },
-                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                { name: "cache", emptyDir: { sizeLimit: "64Mi" } },
-              ],
+                periodSeconds: 60,
+                timeoutSeconds: 10,
+                failureThreshold: 3,
+              },
             },
-          },
+          ],
+          volumes: [
+            {
+              name: "config",
+              configMap: { name: configMap.metadata.name, defaultMode: 0o444 },
+            },
+            {
+              name: "identity",
+              secret: {
+                secretName: identity.name,
+                defaultMode: 0o440,
+                items: [{ key: identity.key, path: "identity.json" }],
+              },
+            },
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            { name: "cache", emptyDir: { sizeLimit: "64Mi" } },
+          ],
         },
       },
       { parent: this, dependsOn: identity.secret ? [identity.secret] : [] },

@@ -23,6 +23,7 @@ import {
   type RunAs,
 } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 
 export const ROUTER_TUNNELER_TYPE = "zeroport:ziti:RouterTunneler";
@@ -387,28 +388,20 @@ export class RouterTunneler extends pulumi.ComponentResource {
       { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },
       this,
     );
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = singlePodDeployment(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          replicas: 1,
-          // One router identity, one pod, one ReadWriteOnce volume.
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: selectorLabels(COMPONENT, name) },
-          template: {
-            metadata: {
-              labels,
-              annotations: { "zeroport.io/config-checksum": sha256(this.config) },
-            },
-            spec: renderRouterPodSpec(a, {
-              name,
-              enrollment,
-              configMapName: configMap.metadata.name,
-              volumeClaimName: pvc.metadata.name,
-            }),
-          },
-        },
+        namespace: ns.name,
+        labels,
+        selector: selectorLabels(COMPONENT, name),
+        replicas: 1,
+        podAnnotations: { "zeroport.io/config-checksum": sha256(this.config) },
+        podSpec: renderRouterPodSpec(a, {
+          name,
+          enrollment,
+          configMapName: configMap.metadata.name,
+          volumeClaimName: pvc.metadata.name,
+        }),
       },
       { parent: this, dependsOn: enrollment.secret ? [enrollment.secret] : [] },
     );

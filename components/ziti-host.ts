@@ -13,6 +13,7 @@ import { NamespaceArgs, ensureNamespace } from "./core/namespace";
 import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { TUNNEL_STATUS_PROBE } from "./core/probes";
 
@@ -126,29 +127,19 @@ export class ZitiHost extends pulumi.ComponentResource {
         { parent: this },
       ).metadata.name;
 
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = singlePodDeployment(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          replicas: a.replicas,
-          // One identity, one pod at a time: never run the old and new pod side by side.
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: selectorLabels(COMPONENT, name) },
-          template: {
-            metadata: {
-              labels,
-              ...(Object.keys(a.podAnnotations).length > 0
-                ? { annotations: a.podAnnotations }
-                : {}),
-            },
-            spec: renderZitiHostPodSpec(a, {
-              identity,
-              volumeClaimName: pvc?.metadata.name,
-              serviceAccountName,
-            }),
-          },
-        },
+        namespace: ns.name,
+        labels,
+        selector: selectorLabels(COMPONENT, name),
+        replicas: a.replicas,
+        podAnnotations: a.podAnnotations,
+        podSpec: renderZitiHostPodSpec(a, {
+          identity,
+          volumeClaimName: pvc?.metadata.name,
+          serviceAccountName,
+        }),
       },
       { parent: this, dependsOn: identity.secret ? [identity.secret] : [] },
     );

@@ -9,6 +9,7 @@ import { Labels, Port, Resources } from "./core/schemas";
 import { checkedSecretValue, secretFromValue } from "./core/secret-value";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, ZtmName } from "./ztm/common";
 import { PermitArgs, permitProblems } from "./ztm/permit";
@@ -299,91 +300,84 @@ export class ZtmAgent extends pulumi.ComponentResource {
       this,
     );
     const ingressPorts = agentIngressPorts(a);
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = singlePodDeployment(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          replicas: 1,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: selector },
-          template: {
-            // A change of the declared apps (or of the reconciler) restarts the pod, which re-applies them.
-            metadata: {
-              labels,
-              annotations: { "zeroport.io/desired-checksum": sha256(desired + script) },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurityContext(ZTM_USER),
-              ...(permit.assemble ? { initContainers: [permit.assemble(a.reconcilerImage)] } : {}),
-              containers: [
-                {
-                  name: "agent",
-                  image: a.image,
-                  imagePullPolicy: "IfNotPresent",
-                  command: agentCommand(a),
-                  env: [{ name: "HOME", value: "/tmp" }],
-                  ...(ingressPorts.length > 0
-                    ? {
-                        ports: ingressPorts.map((p) => ({
-                          name: `${p.protocol.toLowerCase()}-${p.port}`,
-                          containerPort: p.port,
-                          protocol: p.protocol,
-                        })),
-                      }
-                    : {}),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/data" },
-                    { name: "permit", mountPath: "/permit", readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                  resources: a.resources,
-                  securityContext: containerSecurityContext(ZTM_USER),
-                },
-                {
-                  name: "reconciler",
-                  image: a.reconcilerImage,
-                  imagePullPolicy: "IfNotPresent",
-                  command: ["node", "/etc/ztm-reconciler/reconcile.js"],
-                  env: [
-                    { name: "ZTM_AGENT", value: AGENT_API },
-                    { name: "ZTM_DESIRED", value: "/etc/ztm-reconciler/desired.json" },
-                  ],
-                  volumeMounts: [
-                    { name: "reconciler", mountPath: "/etc/ztm-reconciler", readOnly: true },
-                  ],
-                  resources: {
-                    requests: { cpu: "5m", memory: "32Mi" },
-                    limits: { cpu: "100m", memory: "96Mi" },
-                  },
-                  securityContext: containerSecurityContext(ZTM_USER),
-                  // Ready when the agent API answers inside the pod.
-                  readinessProbe: {
-                    exec: {
-                      command: [
-                        "node",
-                        "-e",
-                        `require("http").get("http://${AGENT_API}/api/version", (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))`,
-                      ],
-                    },
-                    periodSeconds: 15,
-                    timeoutSeconds: 5,
-                  },
-                },
+        namespace: ns.name,
+        labels,
+        selector: selector,
+        replicas: 1,
+        // A change of the declared apps (or of the reconciler) restarts the pod, which re-applies them.
+        podAnnotations: { "zeroport.io/desired-checksum": sha256(desired + script) },
+        podSpec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(ZTM_USER),
+          ...(permit.assemble ? { initContainers: [permit.assemble(a.reconcilerImage)] } : {}),
+          containers: [
+            {
+              name: "agent",
+              image: a.image,
+              imagePullPolicy: "IfNotPresent",
+              command: agentCommand(a),
+              env: [{ name: "HOME", value: "/tmp" }],
+              ...(ingressPorts.length > 0
+                ? {
+                    ports: ingressPorts.map((p) => ({
+                      name: `${p.protocol.toLowerCase()}-${p.port}`,
+                      containerPort: p.port,
+                      protocol: p.protocol,
+                    })),
+                  }
+                : {}),
+              volumeMounts: [
+                { name: "data", mountPath: "/data" },
+                { name: "permit", mountPath: "/permit", readOnly: true },
+                { name: "tmp", mountPath: "/tmp" },
               ],
-              volumes: [
-                { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
-                ...permit.volumes,
-                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                {
-                  name: "reconciler",
-                  configMap: { name: config.metadata.name, defaultMode: 0o444 },
-                },
-              ],
+              resources: a.resources,
+              securityContext: containerSecurityContext(ZTM_USER),
             },
-          },
+            {
+              name: "reconciler",
+              image: a.reconcilerImage,
+              imagePullPolicy: "IfNotPresent",
+              command: ["node", "/etc/ztm-reconciler/reconcile.js"],
+              env: [
+                { name: "ZTM_AGENT", value: AGENT_API },
+                { name: "ZTM_DESIRED", value: "/etc/ztm-reconciler/desired.json" },
+              ],
+              volumeMounts: [
+                { name: "reconciler", mountPath: "/etc/ztm-reconciler", readOnly: true },
+              ],
+              resources: {
+                requests: { cpu: "5m", memory: "32Mi" },
+                limits: { cpu: "100m", memory: "96Mi" },
+              },
+              securityContext: containerSecurityContext(ZTM_USER),
+              // Ready when the agent API answers inside the pod.
+              readinessProbe: {
+                exec: {
+                  command: [
+                    "node",
+                    "-e",
+                    `require("http").get("http://${AGENT_API}/api/version", (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))`,
+                  ],
+                },
+                periodSeconds: 15,
+                timeoutSeconds: 5,
+              },
+            },
+          ],
+          volumes: [
+            { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
+            ...permit.volumes,
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            {
+              name: "reconciler",
+              configMap: { name: config.metadata.name, defaultMode: 0o444 },
+            },
+          ],
         },
       },
       { parent: this },

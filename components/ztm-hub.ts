@@ -8,6 +8,7 @@ import { NamespaceArgs, ensureNamespace } from "./core/namespace";
 import { DataKey, DnsSubdomain, Labels, Port, Resources } from "./core/schemas";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, isIpLiteral, parseHostPort } from "./ztm/common";
 
@@ -159,58 +160,53 @@ export class ZtmHub extends pulumi.ComponentResource {
         ]
       : [];
     const probe = { tcpSocket: { port: a.port } };
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = singlePodDeployment(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
-        spec: {
-          replicas: a.replicas,
-          strategy: { type: "Recreate" },
-          selector: { matchLabels: selectorLabels(COMPONENT, name) },
-          template: {
-            metadata: { labels },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurityContext(ZTM_USER),
-              ...(caImport.length > 0 ? { initContainers: caImport } : {}),
-              containers: [
-                {
-                  ...base,
-                  name: "hub",
-                  command: hubCommand(a),
-                  ports: [{ name: "hub", containerPort: a.port, protocol: "TCP" }],
-                  volumeMounts: [...mounts, { name: "permit", mountPath: "/permit" }],
-                  resources: a.resources,
-                  // Every hub endpoint requires mTLS, so the probes only check that the port accepts.
-                  startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 60 },
-                  readinessProbe: { ...probe, periodSeconds: 10 },
-                  livenessProbe: { ...probe, periodSeconds: 20, failureThreshold: 3 },
-                },
-              ],
-              volumes: [
-                { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
-                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                // The hub writes a fresh root permit here on every start; it stays in the pod.
-                { name: "permit", emptyDir: { sizeLimit: "1Mi" } },
-                ...(a.ca
-                  ? [
-                      {
-                        name: "ca",
-                        secret: {
-                          secretName: a.ca.existingSecret.name,
-                          defaultMode: 0o440,
-                          items: [
-                            { key: a.ca.existingSecret.certKey, path: "cert.pem" },
-                            { key: a.ca.existingSecret.keyKey, path: "key.pem" },
-                          ],
-                        },
-                      },
-                    ]
-                  : []),
-              ],
+        namespace: ns.name,
+        labels,
+        selector: selectorLabels(COMPONENT, name),
+        replicas: a.replicas,
+        podSpec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(ZTM_USER),
+          ...(caImport.length > 0 ? { initContainers: caImport } : {}),
+          containers: [
+            {
+              ...base,
+              name: "hub",
+              command: hubCommand(a),
+              ports: [{ name: "hub", containerPort: a.port, protocol: "TCP" }],
+              volumeMounts: [...mounts, { name: "permit", mountPath: "/permit" }],
+              resources: a.resources,
+              // Every hub endpoint requires mTLS, so the probes only check that the port accepts.
+              startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 60 },
+              readinessProbe: { ...probe, periodSeconds: 10 },
+              livenessProbe: { ...probe, periodSeconds: 20, failureThreshold: 3 },
             },
-          },
+          ],
+          volumes: [
+            { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
+            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            // The hub writes a fresh root permit here on every start; it stays in the pod.
+            { name: "permit", emptyDir: { sizeLimit: "1Mi" } },
+            ...(a.ca
+              ? [
+                  {
+                    name: "ca",
+                    secret: {
+                      secretName: a.ca.existingSecret.name,
+                      defaultMode: 0o440,
+                      items: [
+                        { key: a.ca.existingSecret.certKey, path: "cert.pem" },
+                        { key: a.ca.existingSecret.keyKey, path: "key.pem" },
+                      ],
+                    },
+                  },
+                ]
+              : []),
+          ],
         },
       },
       { parent: this },
