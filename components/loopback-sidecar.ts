@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ENROLLMENT_TOKEN_DIR, ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
+import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs } from "./core/identity";
 import { IMAGES, ImageRef } from "./core/images";
 import {
   WorkloadSelector,
@@ -9,8 +9,7 @@ import {
   type PodSpec,
   type WorkloadContext,
 } from "./core/injection";
-import { standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { NamespaceArgs } from "./core/namespace";
 import { ZITI_AGENT_PROBE } from "./core/probes";
 import { Labels, Port, Resources } from "./core/schemas";
 import { containerSecurityContext, type Escalation, type RunAs } from "./core/security";
@@ -24,6 +23,7 @@ import {
   type SidecarIdentity,
 } from "./core/sidecar";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { SidecarComponent } from "./core/sidecar-component";
 
 export const LOOPBACK_SIDECAR_TYPE = "zeroport:ziti:LoopbackSidecar";
@@ -232,16 +232,9 @@ export class LoopbackSidecar extends SidecarComponent {
   constructor(name: string, args: LoopbackSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LOOPBACK_SIDECAR_TYPE, name, {}, opts);
     const a = parseArgs(LoopbackSidecarArgsSchema, args, `LoopbackSidecar ${name}`);
-    const labels = standardLabels("ziti-loopback-sidecar", name, a.labels);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const identity = ensureIdentitySecret(a.identity, {
-      name: `${name}-identity`,
-      namespace: ns.name,
-      labels,
-      kind: "identity",
-      subject: `LoopbackSidecar ${name}`,
-      parent: this,
-    });
+    const sc = scaffold(this, name, "LoopbackSidecar", "ziti-loopback-sidecar", a, "restricted");
+    const { labels, ns } = sc;
+    const identity = scaffoldIdentity(sc, a.identity);
     const injection = loopbackInjection(
       a,
       {

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ensureIdentitySecret, zitiIdentityArgs, identityContents } from "./core/identity";
+import { zitiIdentityArgs, identityContents } from "./core/identity";
 import { hasPinnedVersion } from "./core/images";
-import { selectorLabels, standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { DnsLabel, Labels, Resources } from "./core/schemas";
 import {
   containerSecurityContext,
@@ -12,6 +12,7 @@ import {
   type RunAs,
 } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { singlePodDeployment } from "./core/workload";
 import { sha256 } from "./core/hash";
 
@@ -164,16 +165,9 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
   constructor(name: string, args: NginxZitiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NGINX_ZITI_INGRESS_TYPE, name, {}, opts);
     const a = parseArgs(NginxZitiIngressArgsSchema, args, `NginxZitiIngress ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const identity = ensureIdentitySecret(a.identity, {
-      name: `${name}-identity`,
-      namespace: ns.name,
-      labels,
-      kind: "identity",
-      subject: `NginxZitiIngress ${name}`,
-      parent: this,
-    });
+    const sc = scaffold(this, name, "NginxZitiIngress", COMPONENT, a, "restricted");
+    const { labels, ns } = sc;
+    const identity = scaffoldIdentity(sc, a.identity);
     this.nginxConf = renderNginxConf(a);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,

@@ -1,20 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import {
-  ensureIdentitySecret,
-  zitiIdentityArgs,
-  identityContents,
-  type IdentitySecretRef,
-} from "./core/identity";
+import { zitiIdentityArgs, identityContents, type IdentitySecretRef } from "./core/identity";
 import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels, standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { Cidr4, zitiNameserver } from "./core/net";
 import { TUNNEL_STATUS_PROBE } from "./core/probes";
 import { DnsSubdomain, Labels, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, type Escalation } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { persistenceObject, persistentClaim } from "./core/storage";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -272,16 +268,9 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
   constructor(name: string, args: NodeProxyDaemonsetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NODE_PROXY_TYPE, name, {}, opts);
     const a = parseArgs(NodeProxyDaemonsetArgsSchema, args, `NodeProxyDaemonset ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "privileged", labels, this);
-    const identity = ensureIdentitySecret(a.identity, {
-      name: `${name}-identity`,
-      namespace: ns.name,
-      labels,
-      kind: "identity",
-      subject: `NodeProxyDaemonset ${name}`,
-      parent: this,
-    });
+    const sc = scaffold(this, name, "NodeProxyDaemonset", COMPONENT, a, "privileged");
+    const { labels, ns } = sc;
+    const identity = scaffoldIdentity(sc, a.identity);
     const pvc = a.persistence
       ? persistentClaim(
           `${name}-identity-state`,

@@ -4,15 +4,10 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import { ServiceExposure, exposureSpec } from "./core/exposure";
 import { sha256 } from "./core/hash";
-import {
-  ensureIdentitySecret,
-  zitiIdentityArgs,
-  identityContents,
-  type IdentitySecretRef,
-} from "./core/identity";
+import { zitiIdentityArgs, identityContents, type IdentitySecretRef } from "./core/identity";
 import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels, standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { Cidr4, DnsUri, parseIPv4 } from "./core/net";
 import { ZITI_AGENT_PROBE } from "./core/probes";
 import { Labels, Port, Resources } from "./core/schemas";
@@ -23,6 +18,7 @@ import {
   type RunAs,
 } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 
@@ -357,22 +353,16 @@ export class RouterTunneler extends pulumi.ComponentResource {
   constructor(name: string, args: RouterTunnelerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ROUTER_TUNNELER_TYPE, name, {}, opts);
     const a = parseArgs(RouterTunnelerArgsSchema, args, `RouterTunneler ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
-    const ns = ensureNamespace(
-      a.namespace,
-      `${name}-namespace`,
-      a.tunnel.mode === "tproxy" ? "privileged" : "restricted",
-      labels,
+    const sc = scaffold(
       this,
+      name,
+      "RouterTunneler",
+      COMPONENT,
+      a,
+      a.tunnel.mode === "tproxy" ? "privileged" : "restricted",
     );
-    const enrollment = ensureIdentitySecret(a.enrollment, {
-      name: `${name}-enrollment`,
-      namespace: ns.name,
-      labels,
-      kind: "router",
-      subject: `RouterTunneler ${name}`,
-      parent: this,
-    });
+    const { labels, ns } = sc;
+    const enrollment = scaffoldIdentity(sc, a.enrollment, "router", "enrollment");
     this.config = renderRouterConfig(a, name);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,

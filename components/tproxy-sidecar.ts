@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "./core/images";
-import { ensureIdentitySecret, zitiIdentityArgs } from "./core/identity";
+import { zitiIdentityArgs } from "./core/identity";
 import {
   WorkloadSelector,
   SidecarRefusal,
@@ -9,8 +9,7 @@ import {
   type PodSpec,
   type WorkloadContext,
 } from "./core/injection";
-import { standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { NamespaceArgs } from "./core/namespace";
 import { Cidr4, DnsUri, IPv4, parseCidr } from "./core/net";
 import { ZITI_AGENT_PROBE } from "./core/probes";
 import { DnsSubdomain, Labels, Resources } from "./core/schemas";
@@ -25,6 +24,7 @@ import {
   type SidecarIdentity,
 } from "./core/sidecar";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { SidecarComponent } from "./core/sidecar-component";
 
 export const TPROXY_SIDECAR_TYPE = "zeroport:ziti:TproxySidecar";
@@ -227,17 +227,10 @@ export class TproxySidecar extends SidecarComponent {
   constructor(name: string, args: TproxySidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TPROXY_SIDECAR_TYPE, name, {}, opts);
     const a = parseArgs(TproxySidecarArgsSchema, args, `TproxySidecar ${name}`);
-    const labels = standardLabels("ziti-tproxy-sidecar", name, a.labels);
     // The pods this namespace will run need NET_ADMIN and root: only the privileged level admits them.
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "privileged", labels, this);
-    const identity = ensureIdentitySecret(a.identity, {
-      name: `${name}-identity`,
-      namespace: ns.name,
-      labels,
-      kind: "identity",
-      subject: `TproxySidecar ${name}`,
-      parent: this,
-    });
+    const sc = scaffold(this, name, "TproxySidecar", "ziti-tproxy-sidecar", a, "privileged");
+    const { ns } = sc;
+    const identity = scaffoldIdentity(sc, a.identity);
     const injection = tproxyInjection(
       a,
       {

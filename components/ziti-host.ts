@@ -2,17 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "./core/images";
-import {
-  ENROLLMENT_TOKEN_DIR,
-  ensureIdentitySecret,
-  zitiIdentityArgs,
-  type IdentitySecretRef,
-} from "./core/identity";
-import { standardLabels, selectorLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "./core/schemas";
 import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold, scaffoldIdentity } from "./core/scaffold";
 import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { TUNNEL_STATUS_PROBE } from "./core/probes";
@@ -99,17 +95,9 @@ export class ZitiHost extends pulumi.ComponentResource {
   constructor(name: string, args: ZitiHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZITI_HOST_TYPE, name, {}, opts);
     const a = parseArgs(ZitiHostArgsSchema, args, `ZitiHost ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
-
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
-    const identity = ensureIdentitySecret(a.identity, {
-      name: `${name}-identity`,
-      namespace: ns.name,
-      labels,
-      kind: "identity",
-      subject: `ZitiHost ${name}`,
-      parent: this,
-    });
+    const sc = scaffold(this, name, "ZitiHost", COMPONENT, a, "restricted");
+    const { labels, ns } = sc;
+    const identity = scaffoldIdentity(sc, a.identity);
 
     const pvc = needsVolume(identity)
       ? persistentClaim(

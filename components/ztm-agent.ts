@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { sha256 } from "./core/hash";
 import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels, standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { Labels, Port, Resources } from "./core/schemas";
 import { checkedSecretValue, secretFromValue } from "./core/secret-value";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold } from "./core/scaffold";
 import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, ZtmName } from "./ztm/common";
@@ -280,9 +281,8 @@ export class ZtmAgent extends pulumi.ComponentResource {
   constructor(name: string, args: ZtmAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_AGENT_TYPE, name, {}, opts);
     const a = parseArgs(ZtmAgentArgsSchema, args, `ZtmAgent ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
+    const { labels, ns } = scaffold(this, name, "ZtmAgent", COMPONENT, a, "restricted");
     const selector = selectorLabels(COMPONENT, name);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
     const permit = permitVolume(name, a, ns.name, labels, this);
     const desired = JSON.stringify(desiredState(a), null, 2);
     const script = reconcilerScript();

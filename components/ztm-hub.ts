@@ -3,11 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ServiceExposure, exposureSpec } from "./core/exposure";
 import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels, standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { selectorLabels } from "./core/labels";
+import { NamespaceArgs } from "./core/namespace";
 import { DataKey, DnsSubdomain, Labels, Port, Resources } from "./core/schemas";
 import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
 import { parseArgs } from "./core/validation";
+import { scaffold } from "./core/scaffold";
 import { singlePodDeployment } from "./core/workload";
 import { persistenceArgs, persistentClaim } from "./core/storage";
 import { ZTM_USER, isIpLiteral, parseHostPort } from "./ztm/common";
@@ -121,8 +122,8 @@ export class ZtmHub extends pulumi.ComponentResource {
   constructor(name: string, args: ZtmHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_HUB_TYPE, name, {}, opts);
     const a = parseArgs(ZtmHubArgsSchema, args, `ZtmHub ${name}`);
-    const labels = standardLabels(COMPONENT, name, a.labels);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
+    const sc = scaffold(this, name, "ZtmHub", COMPONENT, a, "restricted");
+    const { labels, ns } = sc;
     const pvc = persistentClaim(
       `${name}-data`,
       { namespace: ns.name, labels, persistence: a.persistence, accessMode: "ReadWriteOnce" },

@@ -2,10 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { standardLabels } from "./core/labels";
-import { NamespaceArgs, ensureNamespace } from "./core/namespace";
+import { NamespaceArgs } from "./core/namespace";
 import { DnsSubdomain, Labels } from "./core/schemas";
 import { parseArgs } from "./core/validation";
+import { scaffold } from "./core/scaffold";
 import { ZtmName } from "./ztm/common";
 
 export const ZTM_MESH_CA_TYPE = "zeroport:ztm:ZtmMeshCa";
@@ -78,8 +78,8 @@ export class ZtmMeshCa extends pulumi.ComponentResource {
   constructor(name: string, args: ZtmMeshCaArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_MESH_CA_TYPE, name, {}, opts);
     const a = parseArgs(ZtmMeshCaArgsSchema, args, `ZtmMeshCa ${name}`);
-    const labels = standardLabels("ztm-mesh-ca", name, a.labels);
-    const ns = ensureNamespace(a.namespace, `${name}-namespace`, "restricted", labels, this);
+    const sc = scaffold(this, name, "ZtmMeshCa", "ztm-mesh-ca", a, "restricted");
+    const { labels, ns } = sc;
     const dependsOn: pulumi.Resource[] = [];
     if (a.installCertManager) {
       dependsOn.push(
