@@ -3,27 +3,31 @@ import {
   LoopbackSidecar,
   LoopbackSidecarArgsSchema,
   type LoopbackSidecarArgs,
-} from "./loopback-sidecar";
+} from "./ziti/loopback-sidecar";
 import {
   NginxZitiIngress,
   NginxZitiIngressArgsSchema,
   type NginxZitiIngressArgs,
-} from "./nginx-ziti-ingress";
+} from "./ziti/nginx-ziti-ingress";
 import {
   NodeProxyDaemonset,
   NodeProxyDaemonsetArgsSchema,
   type NodeProxyDaemonsetArgs,
-} from "./node-proxy-daemonset";
+} from "./ziti/node-proxy-daemonset";
 import {
   RouterTunneler,
   RouterTunnelerArgsSchema,
   type RouterTunnelerArgs,
-} from "./router-tunneler";
-import { TproxySidecar, TproxySidecarArgsSchema, type TproxySidecarArgs } from "./tproxy-sidecar";
-import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti-host";
-import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm-agent";
-import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm-hub";
-import { ZtmMeshCa, ZtmMeshCaArgsSchema, type ZtmMeshCaArgs } from "./ztm-mesh-ca";
+} from "./ziti/router-tunneler";
+import {
+  TproxySidecar,
+  TproxySidecarArgsSchema,
+  type TproxySidecarArgs,
+} from "./ziti/tproxy-sidecar";
+import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti/ziti-host";
+import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm/agent";
+import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm/hub";
+import { ZtmMeshCa, ZtmMeshCaArgsSchema, type ZtmMeshCaArgs } from "./ztm/mesh-ca";
 import type { z } from "zod";
 
 /** A component the CLI can render by name: its args schema and how to construct it. */

@@ -1,4 +1,4 @@
-import { POD_SPEC_PATHS } from "../components/core/pod-spec-paths";
+import { POD_SPEC_PATHS } from "./pod-spec-paths";
 import type { KubeObject } from "./model";
 
 /** The parts of a pod spec the exposure policies read. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { LoopbackSidecar, LoopbackSidecarArgsSchema } from "../components/loopback-sidecar";
+import { LoopbackSidecar, LoopbackSidecarArgsSchema } from "../components/ziti/loopback-sidecar";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_IDENTITY_JSON } from "./examples";
 import { SampleClientArgs, sampleClient } from "./sample-client";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { TproxySidecar, TproxySidecarArgsSchema } from "../components/tproxy-sidecar";
+import { TproxySidecar, TproxySidecarArgsSchema } from "../components/ziti/tproxy-sidecar";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_IDENTITY_JSON } from "./examples";
 import { SampleClientArgs, sampleClient } from "./sample-client";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { RouterTunneler, RouterTunnelerArgsSchema } from "../components/router-tunneler";
+import { RouterTunneler, RouterTunnelerArgsSchema } from "../components/ziti/router-tunneler";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_ROUTER_JWT } from "./examples";
 

@@ -3,7 +3,7 @@ import { DnsLabel } from "../components/core/schemas";
 import {
   NodeProxyDaemonset,
   NodeProxyDaemonsetArgsSchema,
-} from "../components/node-proxy-daemonset";
+} from "../components/ziti/node-proxy-daemonset";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_IDENTITY_JSON } from "./examples";
 import { SampleClientArgs, sampleClient } from "./sample-client";

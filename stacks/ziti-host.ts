@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { ZitiHost, ZitiHostArgsSchema } from "../components/ziti-host";
+import { ZitiHost, ZitiHostArgsSchema } from "../components/ziti/ziti-host";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_JWT } from "./examples";
 

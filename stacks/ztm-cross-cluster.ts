@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm-agent";
-import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm-hub";
+import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
+import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
 import { defineBlueprint } from "./blueprint";
 import { examplePermit } from "./examples";
 

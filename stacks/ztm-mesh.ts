@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm-agent";
-import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm-hub";
+import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
+import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
 import { defineBlueprint } from "./blueprint";
 import { examplePermit } from "./examples";
 

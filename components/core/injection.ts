@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { POD_SPEC_PATHS, podMetadataPath } from "./pod-spec-paths";
+import { POD_SPEC_PATHS, podMetadataPath } from "../../policy/pod-spec-paths";
 import { DnsSubdomain, Labels } from "./schemas";
 
 /** The kinds a sidecar can be injected into. A CronJob's pod is its job template's pod. */

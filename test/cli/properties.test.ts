@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { ZitiHostArgsSchema } from "../../components/ziti-host";
+import { ZitiHostArgsSchema } from "../../components/ziti/ziti-host";
 import { jwt } from "../helpers/fixtures";
 import { run, tempFile } from "./helpers";
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Builds, from their Go modules with the ordinary `go` client, everything the end-to-end suite
-# runs: the Pulumi CLI and Node.js language host (matching @pulumi/pulumi in package-lock.json),
-# the Kubernetes provider (matching @pulumi/kubernetes), kube-apiserver, kube-controller-manager,
+# runs: the Pulumi CLI, the Kubernetes provider (matching @pulumi/kubernetes), kube-apiserver, kube-controller-manager,
 # kube-scheduler, etcd, kwok and kwokctl. Binaries and Go caches live outside the repository in
 # $ZEROPORT_TOOLS (default ~/.cache/zeroport-e2e), keyed by version, so a second run skips the
 # builds. Prints one line per tool with the seconds it took ("cached" when skipped).
@@ -14,17 +13,19 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 export GOMODCACHE=$TOOLS/gomod GOCACHE=$TOOLS/gocache GOPATH=$TOOLS/gopath
 
 lock_version() { node -e "console.log(require('$ROOT/package-lock.json').packages['node_modules/$1'].version)"; }
-PV=$(lock_version @pulumi/pulumi)          # Pulumi CLI and language host
-KV=$(lock_version @pulumi/kubernetes)      # Kubernetes provider
-# Commits the Go proxy resolves to pseudo-versions (these modules have no semver tags).
-declare -A LANGUAGE_HOST_COMMIT=([3.248.0]=dc7edd58bc13 [3.259.0]=a05d88f24d05)
-declare -A PROVIDER_COMMIT=([4.32.0]=a03ff6ba58d2)
+# The CLI is chosen independently of the SDK in the lockfile: programs run through the Automation API
+# (the Node process serves the language runtime) and the pack runs as an executable analyzer, which
+# CLI >= 3.255 accepts. The Node.js language host is neither needed nor built.
+PV=${ZEROPORT_PULUMI:-3.274.1}
+KV=$(lock_version @pulumi/kubernetes)      # Kubernetes provider, matching the SDK
+# Pseudo-versions the Go proxy resolves for the provider module (it has no semver tags); 4.25.0 is
+# the commit of tag v4.25.0.
+declare -A PROVIDER_COMMIT=([4.25.0]=v4.0.0-20260115033456-f47bc2d6f199)
 K8S=${ZEROPORT_K8S:-1.36.1}; EV=${ZEROPORT_ETCD:-3.6.14}; KWOK=${ZEROPORT_KWOK:-0.8.0}
 export ROOT TOOLS BIN PV KV K8S EV KWOK
 
-LH=${LANGUAGE_HOST_COMMIT[$PV]:?no language host commit known for @pulumi/pulumi $PV}
 KC=${PROVIDER_COMMIT[$KV]:?no provider commit known for @pulumi/kubernetes $KV}
-export LH KC
+export KC
 
 # build NAME STAMP FUNCTION: runs FUNCTION unless $BIN/.NAME-STAMP exists; logs to $TOOLS/logs.
 build() {
@@ -47,12 +48,9 @@ build_pulumi() {
   [ -f go.mod ] || go mod init zeroport.local/pulumibuild
   # pkg's own replace (a fork of atotto/clipboard) does not apply to a dependency; copy it.
   go mod edit -replace=github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
-  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PV" "github.com/pulumi/pulumi/sdk/v3@v$PV" \
-    "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$LH"
+  go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PV" "github.com/pulumi/pulumi/sdk/v3@v$PV"
   local ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PV"
   go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$BIN/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$BIN/pulumi-language-nodejs" \
-    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
   "$BIN/pulumi" version
 }
 
@@ -110,13 +108,10 @@ build_kwok() {
   "$BIN/kwokctl" --version
 }
 
-# The Pulumi engine pieces are attempted so the evidence stays current, but their absence does
-# not fail the run: the Go proxy here refuses the language host and provider (see the suite's
-# "excluded" line). The control plane must build.
-build pulumi "$PV" build_pulumi || echo "blocked: the Pulumi CLI and Node.js language host $PV cannot be built here"
-build provider "$KV" build_provider || echo "blocked: the Kubernetes provider $KV cannot be built here"
 status=0
 build etcd "$EV" build_etcd || status=1
 build kwok "$KWOK" build_kwok || status=1
 build kube "$K8S" build_kube || status=1
+build pulumi "$PV" build_pulumi || status=1
+build provider "$KV" build_provider || status=1
 exit $status

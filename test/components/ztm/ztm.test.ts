@@ -4,10 +4,10 @@ import {
   agentCommand,
   desiredState,
   type ZtmAgentArgs,
-} from "../../../components/ztm-agent";
-import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm-hub";
+} from "../../../components/ztm/agent";
+import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm/hub";
 import { permitProblems } from "../../../components/ztm/permit";
-import { reconcilerScript } from "../../../components/ztm/reconciler";
+import { reconcilerScript } from "../../../components/ztm/reconciler-in-pod";
 import type { ZeroportInputError } from "../../../components/core/validation";
 import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
 import { allSchemaProblems } from "../../helpers/schema";

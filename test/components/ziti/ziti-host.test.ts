@@ -1,16 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ZeroportInputError } from "../../components/core/validation";
+import { ZeroportInputError } from "../../../components/core/validation";
 import {
   DEFAULT_RESOURCES,
   TUNNEL_STATUS_PROBE,
   ZitiHost,
   ZitiHostArgsSchema,
   type ZitiHostArgs,
-} from "../../components/ziti-host";
-import { RESTRICTED_NOBODY_CONTAINER } from "../helpers/expectations";
-import { identityJson, jwt } from "../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
+} from "../../../components/ziti/ziti-host";
+import { RESTRICTED_NOBODY_CONTAINER } from "../../helpers/expectations";
+import { identityJson, jwt } from "../../helpers/fixtures";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
 
 const LABELS = {
   "app.kubernetes.io/component": "ziti-host",

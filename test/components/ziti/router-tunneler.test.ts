@@ -6,11 +6,11 @@ import {
   routerSans,
   stateVolumeName,
   type RouterTunnelerArgs,
-} from "../../components/router-tunneler";
-import type { ZeroportInputError } from "../../components/core/validation";
-import { jwt } from "../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
+} from "../../../components/ziti/router-tunneler";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { jwt } from "../../helpers/fixtures";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
 
 const routerJwt = jwt({ em: "erott" });
 const parse = (extra: Partial<RouterTunnelerArgs> = {}) =>

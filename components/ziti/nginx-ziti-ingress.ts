@@ -1,28 +1,28 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { zitiIdentityArgs, identityContents } from "./core/identity";
-import { hasPinnedVersion } from "./core/images";
-import { selectorLabels } from "./core/labels";
-import { NamespaceArgs } from "./core/namespace";
-import { DnsLabel, Labels, Resources } from "./core/schemas";
+import { zitiIdentityArgs, identityContents } from "../core/identity";
+import { hasPinnedVersion } from "../core/images";
+import { selectorLabels } from "../core/labels";
+import { NamespaceArgs } from "../core/namespace";
+import { DnsLabel, Labels, Resources } from "../core/schemas";
 import {
   containerSecurityContext,
   restrictedPodSecurityContext,
   type RunAs,
-} from "./core/security";
-import { parseArgs } from "./core/validation";
-import { scaffold, scaffoldIdentity } from "./core/scaffold";
-import { singlePodDeployment } from "./core/workload";
-import { sha256 } from "./core/hash";
+} from "../core/security";
+import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { singlePodDeployment } from "../core/workload";
+import { sha256 } from "../core/hash";
+import { NGINX_IDENTITY_DIR, renderNginxConf } from "./nginx-conf";
+
+export * from "./nginx-conf";
 
 export const NGINX_ZITI_INGRESS_TYPE = "zeroport:ziti:NginxZitiIngress";
 const COMPONENT = "nginx-ziti";
-export const NGINX_IDENTITY_DIR = "/var/run/secrets/openziti.io";
 /** The nginx user of the Debian-based nginx images; the Dockerfile in images/nginx-ziti keeps it. */
 const NGINX_USER: RunAs = { uid: 101, gid: 101 };
-/** The thread pool name is fixed in the module's source. */
-const THREAD_POOL = "ngx_ziti_tp";
 
 const NO_IMAGE =
   "is required: there is no official nginx image with the OpenZiti module; build images/nginx-ziti " +
@@ -112,44 +112,6 @@ export const NginxZitiIngressArgsSchema = z
 
 export type NginxZitiIngressArgs = z.input<typeof NginxZitiIngressArgsSchema>;
 export type ResolvedNginxZitiIngressArgs = z.output<typeof NginxZitiIngressArgsSchema>;
-
-/** Each bind holds one pool thread for good (its accept loop) and each connection one while it lasts. */
-export function threadCount(
-  a: Pick<ResolvedNginxZitiIngressArgs, "binds" | "expectedConnections">,
-): number {
-  return a.binds.length + a.expectedConnections;
-}
-
-/**
- * nginx.conf: the module and its thread pool at the top level, and one top-level `ziti` block
- * (not inside `stream` or `http`) binding each service to its upstream. No listener at all.
- */
-export function renderNginxConf(a: ResolvedNginxZitiIngressArgs): string {
-  const binds = a.binds.flatMap((b) => [
-    "",
-    `    bind ${b.service} {`,
-    `        upstream ${b.upstream};`,
-    "    }",
-  ]);
-  return [
-    "# Rendered by zeroport. nginx binds Ziti services and listens on no port.",
-    "worker_processes 1;",
-    "pid /tmp/nginx.pid;",
-    "error_log stderr notice;",
-    `load_module ${a.modulePath};`,
-    `thread_pool ${THREAD_POOL} threads=${threadCount(a)} max_queue=65536;`,
-    "",
-    "events {",
-    `    worker_connections ${a.workerConnections};`,
-    "}",
-    "",
-    `ziti ${a.blockName} {`,
-    `    identity_file ${NGINX_IDENTITY_DIR}/identity.json;`,
-    ...binds,
-    "}",
-    "",
-  ].join("\n");
-}
 
 /**
  * nginx with the OpenZiti module, binding Ziti services to upstreams in the cluster: no Service,

@@ -1,18 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs } from "./core/identity";
-import { IMAGES, ImageRef } from "./core/images";
+import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs } from "../core/identity";
+import { IMAGES, ImageRef } from "../core/images";
 import {
   WorkloadSelector,
   type Injection,
   type PodSpec,
   type WorkloadContext,
-} from "./core/injection";
-import { NamespaceArgs } from "./core/namespace";
-import { ZITI_AGENT_PROBE } from "./core/probes";
-import { Labels, Port, Resources } from "./core/schemas";
-import { containerSecurityContext, type Escalation, type RunAs } from "./core/security";
+} from "../core/injection";
+import { NamespaceArgs } from "../core/namespace";
+import { ZITI_AGENT_PROBE } from "../core/probes";
+import { Labels, Port, Resources } from "../core/schemas";
+import { containerSecurityContext, type Escalation, type RunAs } from "../core/security";
 import {
   DEFAULT_SIDECAR_RESOURCES,
   SidecarStart,
@@ -21,10 +21,10 @@ import {
   placeSidecar,
   sidecarIdentityVolumes,
   type SidecarIdentity,
-} from "./core/sidecar";
-import { parseArgs } from "./core/validation";
-import { scaffold, scaffoldIdentity } from "./core/scaffold";
-import { SidecarComponent } from "./core/sidecar-component";
+} from "../core/sidecar";
+import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { SidecarComponent } from "../core/sidecar-component";
 
 export const LOOPBACK_SIDECAR_TYPE = "zeroport:ziti:LoopbackSidecar";
 export const LOOPBACK_CONTAINER = "ziti-loopback";

@@ -3,13 +3,13 @@ import {
   NodeProxyDaemonsetArgsSchema,
   corednsSnippets,
   type NodeProxyDaemonsetArgs,
-} from "../../components/node-proxy-daemonset";
-import { zitiNameserver } from "../../components/core/net";
-import { TUNNEL_STATUS_PROBE } from "../../components/core/probes";
-import type { ZeroportInputError } from "../../components/core/validation";
-import { identityJson, jwt } from "../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
+} from "../../../components/ziti/node-proxy-daemonset";
+import { zitiNameserver } from "../../../components/core/net";
+import { TUNNEL_STATUS_PROBE } from "../../../components/core/probes";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { identityJson, jwt } from "../../helpers/fixtures";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
 
 const proxy = (args: Partial<NodeProxyDaemonsetArgs>) =>
   render(

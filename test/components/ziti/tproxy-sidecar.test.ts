@@ -4,17 +4,17 @@ import {
   TproxySidecarArgsSchema,
   tproxyInjection,
   type TproxySidecarArgs,
-} from "../../components/tproxy-sidecar";
+} from "../../../components/ziti/tproxy-sidecar";
 import {
   WorkloadSelector,
   injectionTransform,
   type PodSpec,
-} from "../../components/core/injection";
-import { identityJson, jwt } from "../helpers/fixtures";
-import { plainOccurrences, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
-import type { Manifest } from "../../cli/render";
-import type { ZeroportInputError } from "../../components/core/validation";
+} from "../../../components/core/injection";
+import { identityJson, jwt } from "../../helpers/fixtures";
+import { plainOccurrences, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
+import type { Manifest } from "../../../cli/render";
+import type { ZeroportInputError } from "../../../components/core/validation";
 
 const args = TproxySidecarArgsSchema.parse({
   namespace: "shop",

@@ -6,7 +6,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
-import { reconcilerScript, type DesiredState } from "../../../components/ztm/reconciler";
+import { reconcilerScript, type DesiredState } from "../../../components/ztm/reconciler-in-pod";
 
 const EP = "6c5e0f0e-1111-4222-8333-444455556666";
 const MESH = "/api/meshes/mcs";

@@ -6,12 +6,12 @@ import {
   loopbackIngressPorts,
   loopbackInjection,
   type LoopbackSidecarArgs,
-} from "../../components/loopback-sidecar";
-import type { PodSpec } from "../../components/core/injection";
-import type { ZeroportInputError } from "../../components/core/validation";
-import { identityJson, jwt } from "../helpers/fixtures";
-import { plainOccurrences, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
+} from "../../../components/ziti/loopback-sidecar";
+import type { PodSpec } from "../../../components/core/injection";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { identityJson, jwt } from "../../helpers/fixtures";
+import { plainOccurrences, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
 
 const parse = (extra: Partial<LoopbackSidecarArgs>) =>
   LoopbackSidecarArgsSchema.parse({

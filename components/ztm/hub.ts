@@ -1,17 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ServiceExposure, exposureSpec } from "./core/exposure";
-import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels } from "./core/labels";
-import { NamespaceArgs } from "./core/namespace";
-import { DataKey, DnsSubdomain, Labels, Port, Resources } from "./core/schemas";
-import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
-import { parseArgs } from "./core/validation";
-import { scaffold } from "./core/scaffold";
-import { singlePodDeployment } from "./core/workload";
-import { persistenceArgs, persistentClaim } from "./core/storage";
-import { ZTM_USER, isIpLiteral, parseHostPort } from "./ztm/common";
+import { ServiceExposure, exposureSpec } from "../core/exposure";
+import { IMAGES, ImageRef } from "../core/images";
+import { selectorLabels } from "../core/labels";
+import { NamespaceArgs } from "../core/namespace";
+import { DataKey, DnsSubdomain, Labels, Port, Resources } from "../core/schemas";
+import { containerSecurityContext, restrictedPodSecurityContext } from "../core/security";
+import { parseArgs } from "../core/validation";
+import { scaffold } from "../core/scaffold";
+import { singlePodDeployment } from "../core/workload";
+import { persistenceArgs, persistentClaim } from "../core/storage";
+import { ZTM_USER, isIpLiteral, parseHostPort } from "./common";
 
 export const ZTM_HUB_TYPE = "zeroport:ztm:ZtmHub";
 const COMPONENT = "ztm-hub";

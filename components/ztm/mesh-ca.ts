@@ -2,11 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import { CertManager } from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { NamespaceArgs } from "./core/namespace";
-import { DnsSubdomain, Labels } from "./core/schemas";
-import { parseArgs } from "./core/validation";
-import { scaffold } from "./core/scaffold";
-import { ZtmName } from "./ztm/common";
+import { NamespaceArgs } from "../core/namespace";
+import { DnsSubdomain, Labels } from "../core/schemas";
+import { parseArgs } from "../core/validation";
+import { scaffold } from "../core/scaffold";
+import { ZtmName } from "./common";
 
 export const ZTM_MESH_CA_TYPE = "zeroport:ztm:ZtmMeshCa";
 const Duration = z.string().regex(/^\d+h$/, "must be a duration in hours, such as 8760h");

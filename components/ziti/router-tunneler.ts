@@ -1,48 +1,26 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { z } from "zod";
-import { ServiceExposure, exposureSpec } from "./core/exposure";
-import { sha256 } from "./core/hash";
-import { zitiIdentityArgs, identityContents, type IdentitySecretRef } from "./core/identity";
-import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels } from "./core/labels";
-import { NamespaceArgs } from "./core/namespace";
-import { Cidr4, DnsUri, parseIPv4 } from "./core/net";
-import { ZITI_AGENT_PROBE } from "./core/probes";
-import { Labels, Port, Resources } from "./core/schemas";
-import {
-  containerSecurityContext,
-  restrictedPodSecurityContext,
-  type Escalation,
-  type RunAs,
-} from "./core/security";
-import { parseArgs } from "./core/validation";
-import { scaffold, scaffoldIdentity } from "./core/scaffold";
-import { singlePodDeployment } from "./core/workload";
-import { persistenceArgs, persistentClaim } from "./core/storage";
+import { ServiceExposure, exposureSpec } from "../core/exposure";
+import { sha256 } from "../core/hash";
+import { zitiIdentityArgs, identityContents } from "../core/identity";
+import { IMAGES, ImageRef } from "../core/images";
+import { selectorLabels } from "../core/labels";
+import { NamespaceArgs } from "../core/namespace";
+import { Cidr4, DnsUri, parseIPv4 } from "../core/net";
+import { Labels, Port, Resources } from "../core/schemas";
+import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { singlePodDeployment } from "../core/workload";
+import { persistenceArgs, persistentClaim } from "../core/storage";
+import { ROUTER_CONFIG_FILE, renderRouterConfig, stateVolumeName } from "./router-config";
+import { renderRouterPodSpec } from "./router-pod-spec";
+
+export * from "./router-config";
+export * from "./router-pod-spec";
 
 export const ROUTER_TUNNELER_TYPE = "zeroport:ziti:RouterTunneler";
 const COMPONENT = "ziti-router";
-/** ZITI_HOME: the writable state directory (persistent volume) the config is projected into. */
-export const ROUTER_HOME = "/etc/ziti/config";
-export const ROUTER_CONFIG_FILE = "ziti-router.yaml";
-/** openziti/ziti-router runs as ziggy. */
-const ZIGGY: RunAs = { uid: 2171, gid: 2171 };
-
-/**
- * In tproxy mode the router installs TPROXY rules and answers DNS on port 53 in its pod: root
- * (iptables checks for UID 0), NET_ADMIN and NET_BIND_SERVICE, nothing else.
- */
-export const ROUTER_TPROXY_ESCALATIONS: readonly Escalation[] = [
-  { kind: "root", reason: "iptables checks for UID 0 as well as CAP_NET_ADMIN" },
-  { kind: "capability", capability: "NET_ADMIN", reason: "TPROXY rules for intercepted addresses" },
-  {
-    kind: "capability",
-    capability: "NET_BIND_SERVICE",
-    reason: "the Ziti nameserver listens on port 53",
-  },
-];
 
 const Host = z
   .string()
@@ -174,168 +152,6 @@ export const RouterTunnelerArgsSchema = z
 
 export type RouterTunnelerArgs = z.input<typeof RouterTunnelerArgsSchema>;
 export type ResolvedRouterTunnelerArgs = z.output<typeof RouterTunnelerArgsSchema>;
-
-/** The certificate SANs the router needs: localhost plus every advertised host. Fixed at enrollment. */
-export function routerSans(a: Pick<ResolvedRouterTunnelerArgs, "edge" | "link">): {
-  dns: string[];
-  ip: string[];
-} {
-  const hosts = [a.edge?.advertisedHost, a.link?.advertisedHost].filter(
-    (h): h is string => h !== undefined,
-  );
-  const unique = [...new Set(hosts)];
-  return {
-    dns: ["localhost", ...unique.filter((h) => parseIPv4(h) === undefined)],
-    ip: ["127.0.0.1", ...unique.filter((h) => parseIPv4(h) !== undefined)],
-  };
-}
-
-/** The router config (`v: 3`), rendered as YAML: pure, so it is tested by parsing it back. */
-export function renderRouterConfig(a: ResolvedRouterTunnelerArgs, routerName: string): string {
-  const file = (ext: string) => `${ROUTER_HOME}/${routerName}.${ext}`;
-  const listeners: Record<string, unknown>[] = [];
-  if (a.edge) {
-    listeners.push({
-      binding: "edge",
-      address: `tls:0.0.0.0:${a.edge.containerPort}`,
-      options: { advertise: `${a.edge.advertisedHost}:${a.edge.advertisedPort}` },
-    });
-  }
-  const t = a.tunnel;
-  if (t.mode !== "none") {
-    const options: Record<string, unknown> = { mode: t.mode };
-    if (t.mode === "tproxy")
-      Object.assign(options, { resolver: t.resolver, dnsSvcIpRange: t.dnsSvcIpRange, lanIf: "lo" });
-    if (t.mode === "proxy")
-      options.services = t.services.map((s) => `${s.name}:${s.port}:${s.protocol}`);
-    listeners.push({ binding: "tunnel", options });
-  }
-  const config = {
-    v: 3,
-    identity: {
-      cert: file("cert"),
-      server_cert: file("server.chain.cert"),
-      key: file("key"),
-      ca: file("cas"),
-    },
-    ctrl: {
-      ...(a.controller.endpoint ? { endpoint: `tls:${a.controller.endpoint}` } : {}),
-      endpointsFile: `${ROUTER_HOME}/endpoints.yml`,
-    },
-    link: {
-      dialers: [{ binding: "transport" }],
-      ...(a.link
-        ? {
-            listeners: [
-              {
-                binding: "transport",
-                bind: `tls:0.0.0.0:${a.link.containerPort}`,
-                advertise: `tls:${a.link.advertisedHost}:${a.link.advertisedPort}`,
-                options: {},
-              },
-            ],
-          }
-        : {}),
-    },
-    ...(listeners.length > 0 ? { listeners } : {}),
-    edge: { csr: { sans: routerSans(a) }, heartbeatIntervalSeconds: 60 },
-    forwarder: {
-      latencyProbeInterval: 10,
-      xgressDialQueueLength: 1000,
-      xgressDialWorkerCount: 128,
-      linkDialQueueLength: 1000,
-      linkDialWorkerCount: 32,
-      rateLimitedQueueLength: 5000,
-      rateLimitedWorkerCount: 64,
-    },
-  };
-  return YAML.stringify(config, { lineWidth: 0 });
-}
-
-/**
- * The state volume is keyed by the SANs: the router refuses to start when an advertised host is
- * missing from the certificate it enrolled with, so a change of advertised hosts must mean a new
- * enrollment on a fresh volume (with a new JWT), never a silent crash loop on the old one.
- */
-export function stateVolumeName(
-  name: string,
-  a: Pick<ResolvedRouterTunnelerArgs, "edge" | "link">,
-): string {
-  return `${name}-state-${sha256(JSON.stringify(routerSans(a))).slice(0, 8)}`;
-}
-
-/** The router pod spec: pure, so it is tested directly. */
-export function renderRouterPodSpec(
-  a: ResolvedRouterTunnelerArgs,
-  refs: {
-    name: string;
-    enrollment: Pick<IdentitySecretRef, "name" | "key">;
-    configMapName: pulumi.Input<string>;
-    volumeClaimName: pulumi.Input<string>;
-  },
-): k8s.types.input.core.v1.PodSpec {
-  const ports = [
-    ...new Set(
-      [a.edge?.containerPort, a.link?.containerPort].filter((p): p is number => p !== undefined),
-    ),
-  ];
-  const probe = { exec: { command: ZITI_AGENT_PROBE }, timeoutSeconds: 5 };
-  return {
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    securityContext: restrictedPodSecurityContext(ZIGGY),
-    containers: [
-      {
-        name: "ziti-router",
-        image: a.image,
-        imagePullPolicy: "IfNotPresent",
-        command: ["/entrypoint.bash"],
-        args: ["run", `${ROUTER_HOME}/${ROUTER_CONFIG_FILE}`],
-        env: [
-          { name: "ZITI_HOME", value: ROUTER_HOME },
-          { name: "ZITI_ROUTER_NAME", value: refs.name },
-          { name: "ZITI_BOOTSTRAP", value: "true" },
-          { name: "ZITI_BOOTSTRAP_CONFIG", value: "false" },
-          { name: "ZITI_BOOTSTRAP_ENROLLMENT", value: "true" },
-          { name: "ZITI_AUTO_RENEW_CERTS", value: "true" },
-          { name: "ZITI_TIME_FORMAT", value: "utc" },
-          {
-            name: "ZITI_ENROLL_TOKEN",
-            valueFrom: { secretKeyRef: { name: refs.enrollment.name, key: refs.enrollment.key } },
-          },
-        ],
-        ...(ports.length > 0
-          ? { ports: ports.map((p) => ({ name: `tls-${p}`, containerPort: p, protocol: "TCP" })) }
-          : {}),
-        volumeMounts: [
-          { name: "state", mountPath: ROUTER_HOME },
-          // The read-only config is projected into the writable state directory, where the router
-          // also keeps its certificates and endpoints file.
-          {
-            name: "config",
-            mountPath: `${ROUTER_HOME}/${ROUTER_CONFIG_FILE}`,
-            subPath: ROUTER_CONFIG_FILE,
-            readOnly: true,
-          },
-          { name: "tmp", mountPath: "/tmp" },
-        ],
-        resources: a.resources,
-        securityContext: containerSecurityContext(
-          ZIGGY,
-          a.tunnel.mode === "tproxy" ? ROUTER_TPROXY_ESCALATIONS : [],
-        ),
-        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
-        readinessProbe: { ...probe, periodSeconds: 10, failureThreshold: 5 },
-        livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 5 },
-      },
-    ],
-    volumes: [
-      { name: "state", persistentVolumeClaim: { claimName: refs.volumeClaimName } },
-      { name: "config", configMap: { name: refs.configMapName, defaultMode: 0o444 } },
-      { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-    ],
-  };
-}
 
 /**
  * An OpenZiti edge router with its built-in tunneler, hosting services for cluster addresses.

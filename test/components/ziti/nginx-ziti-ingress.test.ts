@@ -4,11 +4,11 @@ import {
   renderNginxConf,
   threadCount,
   type NginxZitiIngressArgs,
-} from "../../components/nginx-ziti-ingress";
-import type { ZeroportInputError } from "../../components/core/validation";
-import { identityJson, jwt } from "../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../helpers/mocks";
-import { allSchemaProblems } from "../helpers/schema";
+} from "../../../components/ziti/nginx-ziti-ingress";
+import type { ZeroportInputError } from "../../../components/core/validation";
+import { identityJson, jwt } from "../../helpers/fixtures";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { allSchemaProblems } from "../../helpers/schema";
 
 const base = {
   identity: { json: identityJson() },

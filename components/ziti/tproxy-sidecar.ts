@@ -1,19 +1,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { IMAGES, ImageRef } from "./core/images";
-import { zitiIdentityArgs } from "./core/identity";
+import { IMAGES, ImageRef } from "../core/images";
+import { zitiIdentityArgs } from "../core/identity";
 import {
   WorkloadSelector,
   SidecarRefusal,
   type Injection,
   type PodSpec,
   type WorkloadContext,
-} from "./core/injection";
-import { NamespaceArgs } from "./core/namespace";
-import { Cidr4, DnsUri, IPv4, parseCidr } from "./core/net";
-import { ZITI_AGENT_PROBE } from "./core/probes";
-import { DnsSubdomain, Labels, Resources } from "./core/schemas";
-import { NOBODY, containerSecurityContext, type Escalation } from "./core/security";
+} from "../core/injection";
+import { NamespaceArgs } from "../core/namespace";
+import { Cidr4, DnsUri, IPv4, parseCidr } from "../core/net";
+import { ZITI_AGENT_PROBE } from "../core/probes";
+import { DnsSubdomain, Labels, Resources } from "../core/schemas";
+import { NOBODY, containerSecurityContext, type Escalation } from "../core/security";
 import {
   DEFAULT_SIDECAR_RESOURCES,
   SidecarStart,
@@ -22,10 +22,10 @@ import {
   placeSidecar,
   sidecarIdentityVolumes,
   type SidecarIdentity,
-} from "./core/sidecar";
-import { parseArgs } from "./core/validation";
-import { scaffold, scaffoldIdentity } from "./core/scaffold";
-import { SidecarComponent } from "./core/sidecar-component";
+} from "../core/sidecar";
+import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { SidecarComponent } from "../core/sidecar-component";
 
 export const TPROXY_SIDECAR_TYPE = "zeroport:ziti:TproxySidecar";
 export const TPROXY_CONTAINER = "ziti-tproxy";

@@ -1,77 +1,29 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { sha256 } from "./core/hash";
-import { IMAGES, ImageRef } from "./core/images";
-import { selectorLabels } from "./core/labels";
-import { NamespaceArgs } from "./core/namespace";
-import { Labels, Port, Resources } from "./core/schemas";
-import { checkedSecretValue, secretFromValue } from "./core/secret-value";
-import { containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
-import { parseArgs } from "./core/validation";
-import { scaffold } from "./core/scaffold";
-import { singlePodDeployment } from "./core/workload";
-import { persistenceArgs, persistentClaim } from "./core/storage";
-import { ZTM_USER, ZtmName } from "./ztm/common";
-import { PermitArgs, permitProblems } from "./ztm/permit";
-import { reconcilerScript, type DesiredState } from "./ztm/reconciler";
+import { sha256 } from "../core/hash";
+import { IMAGES, ImageRef } from "../core/images";
+import { selectorLabels } from "../core/labels";
+import { NamespaceArgs } from "../core/namespace";
+import { Labels, Resources } from "../core/schemas";
+import { containerSecurityContext, restrictedPodSecurityContext } from "../core/security";
+import { parseArgs } from "../core/validation";
+import { scaffold } from "../core/scaffold";
+import { singlePodDeployment } from "../core/workload";
+import { persistenceArgs, persistentClaim } from "../core/storage";
+import { ZTM_USER, ZtmName } from "./common";
+import { PermitArgs } from "./permit";
+import { reconcilerScript } from "./reconciler-in-pod";
+import { permitVolume } from "./agent-permit";
+import { Inbound, Outbound, Proxy, agentIngressPorts, desiredState } from "./agent-apps";
+
+export { ASSEMBLE_PERMIT } from "./agent-permit";
+export { agentIngressPorts, desiredState } from "./agent-apps";
 
 export const ZTM_AGENT_TYPE = "zeroport:ztm:ZtmAgent";
 const COMPONENT = "ztm-agent";
 /** The agent API: unauthenticated plain HTTP with a remote shell, so it listens on loopback only. */
 export const AGENT_API = "127.0.0.1:7777";
-
-const Target = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port");
-const Protocol = z.enum(["tcp", "udp"]).default("tcp");
-
-const Outbound = z
-  .object({
-    name: ZtmName,
-    protocol: Protocol,
-    targets: z.array(Target).min(1, "must list at least one target host:port"),
-    entrances: z.array(ZtmName).default([]).describe("Endpoints allowed in (empty: any)."),
-    users: z.array(ZtmName).default([]).describe("Users allowed (empty: any)."),
-  })
-  .strict();
-
-const Inbound = z
-  .object({
-    name: ZtmName,
-    protocol: Protocol,
-    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root").describe(
-      "Listens on 0.0.0.0:<port> in the pod.",
-    ),
-    exits: z
-      .array(z.string())
-      .default([])
-      .describe("Exit endpoint ids to pin (empty: any online exit)."),
-  })
-  .strict();
-
-const Proxy = z
-  .object({
-    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root")
-      .optional()
-      .describe("Listen here (HTTP and SOCKS)."),
-    targets: z
-      .array(z.string().min(1))
-      .default([])
-      .describe("What this endpoint reaches as an exit: `*.svc.cluster.local`, CIDRs."),
-    exclusions: z.array(z.string().min(1)).default([]),
-    rules: z
-      .array(
-        z
-          .object({
-            users: z.array(z.string()).default([]),
-            groups: z.array(z.string()).default([]),
-            targets: z.array(z.string()).default([]),
-            action: z.enum(["allow", "deny"]),
-          })
-          .strict(),
-      )
-      .default([]),
-  })
-  .strict();
 
 /** The arguments of {@link ZtmAgent}. */
 export const ZtmAgentArgsSchema = z
@@ -134,46 +86,6 @@ export const ZtmAgentArgsSchema = z
 export type ZtmAgentArgs = z.input<typeof ZtmAgentArgsSchema>;
 export type ResolvedZtmAgentArgs = z.output<typeof ZtmAgentArgsSchema>;
 
-/** The declared apps as the reconciler applies them through the agent API. */
-export function desiredState(a: ResolvedZtmAgentArgs): DesiredState {
-  const hostPort = (t: string) => {
-    const i = t.lastIndexOf(":");
-    return { host: t.slice(0, i), port: Number(t.slice(i + 1)) };
-  };
-  return {
-    mesh: a.mesh,
-    outbound: a.tunnels.outbound.map((t) => ({
-      protocol: t.protocol,
-      name: t.name,
-      targets: t.targets.map(hostPort),
-      entrances: t.entrances,
-      users: t.users,
-    })),
-    inbound: a.tunnels.inbound.map((t) => ({
-      protocol: t.protocol,
-      name: t.name,
-      listens: [{ ip: "0.0.0.0", port: t.port }],
-      exits: t.exits,
-    })),
-    proxy: a.proxy
-      ? {
-          listen: a.proxy.port ? `0.0.0.0:${a.proxy.port}` : "",
-          targets: a.proxy.targets,
-          exclusions: a.proxy.exclusions,
-          rules: a.proxy.rules,
-        }
-      : null,
-  };
-}
-
-/** The ports other pods may reach: the inbound tunnels and the proxy. */
-export function agentIngressPorts(a: ResolvedZtmAgentArgs): { port: number; protocol: string }[] {
-  return [
-    ...a.tunnels.inbound.map((t) => ({ port: t.port, protocol: t.protocol.toUpperCase() })),
-    ...(a.proxy?.port ? [{ port: a.proxy.port, protocol: "TCP" }] : []),
-  ];
-}
-
 /** The agent command: joins the mesh at start, its API bound to loopback. */
 export function agentCommand(a: Pick<ResolvedZtmAgentArgs, "mesh" | "endpoint">): string[] {
   return [
@@ -191,82 +103,6 @@ export function agentCommand(a: Pick<ResolvedZtmAgentArgs, "mesh" | "endpoint">)
     "--permit",
     "/permit/permit.json",
   ];
-}
-
-/** Builds permit.json from a cert-manager Secret, in memory, before the agent starts. */
-export const ASSEMBLE_PERMIT = [
-  "node",
-  "-e",
-  [
-    'const fs = require("fs");',
-    'const read = (f) => fs.readFileSync("/cert/" + f, "utf8");',
-    'const permit = { ca: read("ca.crt"), agent: { certificate: read("tls.crt"), privateKey: read("tls.key") }, bootstraps: JSON.parse(process.env.ZTM_BOOTSTRAPS) };',
-    'fs.writeFileSync("/permit/permit.json", JSON.stringify(permit), { mode: 0o600 });',
-  ].join(" "),
-];
-
-/** Where the agent's permit comes from, as pod volumes (and an init container that assembles it). */
-function permitVolume(
-  name: string,
-  a: ResolvedZtmAgentArgs,
-  namespace: pulumi.Input<string>,
-  labels: Record<string, string>,
-  parent: pulumi.Resource,
-) {
-  const fromSecret = (secretName: pulumi.Input<string>, key: string) => ({
-    volumes: [
-      {
-        name: "permit",
-        secret: { secretName, defaultMode: 0o440, items: [{ key, path: "permit.json" }] },
-      },
-    ],
-    assemble: undefined,
-  });
-  if (a.permit.existingSecret)
-    return fromSecret(a.permit.existingSecret.name, a.permit.existingSecret.key);
-  const cert = a.permit.fromCertificate;
-  if (cert) {
-    return {
-      volumes: [
-        // The assembled permit holds the private key: memory only, never the node's disk.
-        { name: "permit", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-        { name: "cert", secret: { secretName: cert.secretName, defaultMode: 0o440 } },
-      ],
-      assemble: (image: string) => ({
-        name: "assemble-permit",
-        image,
-        imagePullPolicy: "IfNotPresent",
-        command: ASSEMBLE_PERMIT,
-        env: [{ name: "ZTM_BOOTSTRAPS", value: JSON.stringify(cert.bootstraps) }],
-        volumeMounts: [
-          { name: "cert", mountPath: "/cert", readOnly: true },
-          { name: "permit", mountPath: "/permit" },
-        ],
-        resources: {
-          requests: { cpu: "5m", memory: "32Mi" },
-          limits: { cpu: "100m", memory: "96Mi" },
-        },
-        securityContext: containerSecurityContext(ZTM_USER),
-      }),
-    };
-  }
-  const secret = secretFromValue(
-    `${name}-permit`,
-    {
-      secretName: `${name}-permit`,
-      namespace,
-      labels,
-      key: "permit.json",
-      value: checkedSecretValue(
-        a.permit.json ?? "",
-        permitProblems,
-        "permit.json",
-        `ZtmAgent ${name}`,
-      ),
-    },
-    parent,
-  );
-  return fromSecret(secret.metadata.name, "permit.json");
 }
 
 /**

@@ -1,19 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { IMAGES, ImageRef } from "./core/images";
-import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs, type IdentitySecretRef } from "./core/identity";
-import { selectorLabels } from "./core/labels";
-import { NamespaceArgs } from "./core/namespace";
-import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "./core/schemas";
-import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "./core/security";
-import { parseArgs } from "./core/validation";
-import { scaffold, scaffoldIdentity } from "./core/scaffold";
-import { singlePodDeployment } from "./core/workload";
-import { persistenceArgs, persistentClaim } from "./core/storage";
-import { TUNNEL_STATUS_PROBE } from "./core/probes";
+import { IMAGES, ImageRef } from "../core/images";
+import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs, type IdentitySecretRef } from "../core/identity";
+import { selectorLabels } from "../core/labels";
+import { NamespaceArgs } from "../core/namespace";
+import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "../core/schemas";
+import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "../core/security";
+import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { singlePodDeployment } from "../core/workload";
+import { persistenceArgs, persistentClaim } from "../core/storage";
+import { TUNNEL_STATUS_PROBE } from "../core/probes";
 
-export { TUNNEL_STATUS_PROBE } from "./core/probes";
+export { TUNNEL_STATUS_PROBE } from "../core/probes";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 

@@ -1,0 +1,112 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type IdentitySecretRef } from "../core/identity";
+import { TUNNEL_STATUS_PROBE } from "../core/probes";
+import { NOBODY, containerSecurityContext, type Escalation } from "../core/security";
+import type { ResolvedNodeProxyDaemonsetArgs } from "./node-proxy-daemonset";
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+const IDENTITY_DIR = "/ziti-edge-tunnel";
+const DBUS_SOCKET = "/var/run/dbus/system_bus_socket";
+
+/**
+ * `ziti-edge-tunnel run` creates a tun device on the node and points the node's resolver at its
+ * nameserver, so by default it runs privileged, as the official chart does. `netAdmin` narrows
+ * that to root with NET_ADMIN and the node's /dev/net/tun (enough for the tun device and routes;
+ * node DNS then needs `systemdResolved`).
+ */
+export const NODE_PROXY_ESCALATIONS: Record<"privileged" | "netAdmin", readonly Escalation[]> = {
+  privileged: [{ kind: "privileged", reason: "creates a tun device and edits the node's DNS" }],
+  netAdmin: [
+    { kind: "root", reason: "opens /dev/net/tun and configures routes" },
+    {
+      kind: "capability",
+      capability: "NET_ADMIN",
+      reason: "the tun interface, its address and routes",
+    },
+  ],
+};
+
+/** The node proxy's pod spec: pure, so it is tested directly. */
+export function renderNodeProxyPodSpec(
+  a: ResolvedNodeProxyDaemonsetArgs,
+  refs: {
+    identity: Pick<IdentitySecretRef, "name" | "key">;
+    volumeClaimName?: pulumi.Input<string>;
+    serviceAccountName: pulumi.Input<string>;
+  },
+): PodSpec {
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    refs.volumeClaimName !== undefined
+      ? { name: "identity", persistentVolumeClaim: { claimName: refs.volumeClaimName } }
+      : {
+          name: "identity",
+          secret: {
+            secretName: refs.identity.name,
+            defaultMode: 0o440,
+            items: [{ key: refs.identity.key, path: "identity.json" }],
+          },
+        },
+    { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+  ];
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+    {
+      name: "identity",
+      mountPath: IDENTITY_DIR,
+      ...(refs.volumeClaimName === undefined ? { readOnly: true } : {}),
+    },
+    { name: "tmp", mountPath: "/tmp" },
+  ];
+  if (a.privilege === "netAdmin") {
+    volumes.push({ name: "dev-net-tun", hostPath: { path: "/dev/net/tun", type: "CharDevice" } });
+    mounts.push({ name: "dev-net-tun", mountPath: "/dev/net/tun" });
+  }
+  if (a.systemdResolved) {
+    volumes.push({ name: "system-bus-socket", hostPath: { path: DBUS_SOCKET, type: "Socket" } });
+    mounts.push({ name: "system-bus-socket", mountPath: DBUS_SOCKET });
+  }
+  const env: k8s.types.input.core.v1.EnvVar[] = [
+    { name: "ZITI_IDENTITY_DIR", value: IDENTITY_DIR },
+    { name: "ZITI_IDENTITY_BASENAME", value: "identity" },
+    { name: "ZITI_LOG", value: String(a.logLevel) },
+    { name: "ZITI_TIME_FORMAT", value: "utc" },
+  ];
+  if (refs.volumeClaimName !== undefined) {
+    // Seeds the shared volume once; the entrypoint never overwrites an existing identity.
+    env.push({
+      name: "ZITI_IDENTITY_JSON",
+      valueFrom: { secretKeyRef: { name: refs.identity.name, key: refs.identity.key } },
+    });
+  }
+  const probe = { exec: { command: TUNNEL_STATUS_PROBE }, timeoutSeconds: 10 };
+  return {
+    hostNetwork: true,
+    dnsPolicy: "ClusterFirstWithHostNet",
+    serviceAccountName: refs.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    ...(Object.keys(a.nodeSelector).length > 0 ? { nodeSelector: a.nodeSelector } : {}),
+    ...(a.tolerations.length > 0 ? { tolerations: a.tolerations } : {}),
+    containers: [
+      {
+        name: "ziti-edge-tunnel",
+        image: a.image,
+        imagePullPolicy: "IfNotPresent",
+        args: [
+          "run",
+          "--dns-ip-range",
+          a.dnsIpRange,
+          ...(a.dnsUpstream ? ["--dns-upstream", a.dnsUpstream] : []),
+        ],
+        env,
+        volumeMounts: mounts,
+        resources: a.resources,
+        securityContext: containerSecurityContext(NOBODY, NODE_PROXY_ESCALATIONS[a.privilege]),
+        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
+        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+      },
+    ],
+    volumes,
+  };
+}
