@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { NginxZitiIngress, NginxZitiIngressArgsSchema } from "../components/ziti/nginx-ziti-ingress";
+import {
+  NginxZitiIngress,
+  NginxZitiIngressArgsSchema,
+} from "../components/ziti/nginx-ziti-ingress";
 import { defineBlueprint } from "./blueprint";
 import { EXAMPLE_IDENTITY_JSON } from "./examples";
 

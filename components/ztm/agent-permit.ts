@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { checkedSecretValue, secretFromValue } from "../core/secret-value";
 import { containerSecurityContext } from "../core/security";
 import type { ResolvedZtmAgentArgs } from "./agent";
