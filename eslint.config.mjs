@@ -12,6 +12,7 @@ export default tseslint.config(
       "node_modules/**",
       "coverage/**",
       "bin/**",
+      "scripts/**",
       "test/**/*.js",
       "*.config.js",
       "*.mjs",

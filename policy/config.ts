@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EnforcementLevel, PolicyOptions } from "./model";
-import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./policies";
+import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./rules";
 
 const Level = z.enum(["advisory", "mandatory", "remediate", "disabled"]);
 const Strings = z.array(z.string());

@@ -6,7 +6,7 @@ import {
   type PolicyOptions,
   type ResourcePolicy,
 } from "./model";
-import { RESOURCE_POLICIES, ZERO_EXPOSURE, exposureMessage, exposuresOf } from "./policies";
+import { RESOURCE_POLICIES, ZERO_EXPOSURE, exposureMessage, exposuresOf } from "./rules";
 
 /** Why an object is exempt from a policy (the annotation or the namespace), or undefined. */
 export function exemptionOf(obj: KubeObject, options: PolicyOptions): string | undefined {

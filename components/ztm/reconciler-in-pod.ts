@@ -1,4 +1,7 @@
 /**
+ * RUNS INSIDE THE AGENT POD, not in the Pulumi program. Everything from `reconcilerMain` down is
+ * shipped as source text into a ConfigMap and executed by `node` in the reconciler container.
+ *
  * The reconciler that runs beside a ZTM agent: ZTM keeps tunnels and proxy settings only in the
  * agent's database, behind its local REST API, so this loop makes them match the declared state.
  *

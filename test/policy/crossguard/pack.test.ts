@@ -6,7 +6,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { objectFromResource, zeroportPack } from "../../policy/pack";
+import { objectFromResource, zeroportPack } from "../../../policy/crossguard/pack";
 
 // Exported by @pulumi/policy 1.21 for test helpers, but its typings (proxy.d.ts) are empty.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,7 +14,7 @@ const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy") as
   unknownCheckingProxy: <T>(value: T) => T;
   UnknownValueError: new (message: string) => Error;
 };
-import { POLICY_NAMES } from "../../policy/config";
+import { POLICY_NAMES } from "../../../policy/config";
 
 /** The sentinel @pulumi/policy uses for an unknown string during preview (proxy.ts). */
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

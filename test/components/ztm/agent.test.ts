@@ -5,11 +5,9 @@ import {
   desiredState,
   type ZtmAgentArgs,
 } from "../../../components/ztm/agent";
-import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm/hub";
 import { permitProblems } from "../../../components/ztm/permit";
 import { reconcilerScript } from "../../../components/ztm/reconciler-in-pod";
-import type { ZeroportInputError } from "../../../components/core/validation";
-import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { plainOccurrences, render } from "../../helpers/mocks";
 import { allSchemaProblems } from "../../helpers/schema";
 
 const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
@@ -18,8 +16,6 @@ const rootPermit = JSON.stringify({
   agent: { certificate: pem("CERTIFICATE"), privateKey: pem("PRIVATE KEY") },
   bootstraps: ["hub.example.com:8888"],
 });
-const hub = (extra: Partial<ZtmHubArgs> = {}) =>
-  render(() => new ZtmHub("hub", { namespace: "ztm", names: ["hub.example.com:8888"], ...extra }));
 const agentArgs: ZtmAgentArgs = {
   namespace: "ztm",
   mesh: "mcs",
@@ -33,90 +29,6 @@ const agentArgs: ZtmAgentArgs = {
 };
 const agent = (extra: Partial<ZtmAgentArgs> = {}) =>
   render(() => new ZtmAgent("agent", { ...agentArgs, ...extra }));
-
-describe("ZtmHub", () => {
-  test("runs `ztm run hub` with explicit listen, data, names and a writable permit path", async () => {
-    expect(hubCommand({ port: 8888, names: ["hub.example.com:8888", "hub.internal:443"] })).toEqual(
-      [
-        "ztm",
-        "run",
-        "hub",
-        "--listen",
-        "0.0.0.0:8888",
-        "--data",
-        "/data",
-        "--names",
-        "hub.example.com:8888",
-        "hub.internal:443",
-        "--permit",
-        "/permit/root.json",
-      ],
-    );
-    const r = await hub();
-    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      "PersistentVolumeClaim/hub-data",
-      "Service/hub",
-      "Deployment/hub",
-    ]);
-    const pod = podSpecOf(r.one("Deployment"));
-    const [container] = pod.containers as Record<string, unknown>[];
-    expect(container).toMatchObject({
-      image: "docker.io/flomesh/ztm-hub:1.0.0-rc1",
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, capabilities: { drop: ["ALL"] } },
-      livenessProbe: { tcpSocket: { port: 8888 } },
-      volumeMounts: [
-        { name: "data", mountPath: "/data" },
-        { name: "tmp", mountPath: "/tmp" },
-        { name: "permit", mountPath: "/permit" },
-      ],
-    });
-    expect(r.one("Deployment").spec).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
-    expect(r.one("Service").spec).toEqual({
-      type: "ClusterIP",
-      selector: { "app.kubernetes.io/name": "ztm-hub", "app.kubernetes.io/instance": "hub" },
-      ports: [{ name: "hub-8888", port: 8888, targetPort: 8888, protocol: "TCP" }],
-    });
-    expect(allSchemaProblems(r.manifests)).toEqual([]);
-  });
-
-  test("a hardened LoadBalancer when asked, and the CA imported from a Secret", async () => {
-    const r = await hub({
-      service: { type: "LoadBalancer", sourceRanges: ["203.0.113.0/24"] },
-      ca: { existingSecret: { name: "mesh-ca" } },
-    });
-    expect(r.one("Service").spec).toMatchObject({
-      type: "LoadBalancer",
-      allocateLoadBalancerNodePorts: false,
-      externalTrafficPolicy: "Local",
-      loadBalancerSourceRanges: ["203.0.113.0/24"],
-    });
-    const pod = podSpecOf(r.one("Deployment"));
-    expect((pod.initContainers as { command: string[] }[])[0]?.command).toEqual([
-      "ztm",
-      "ca",
-      "import",
-      "--data",
-      "/data",
-      "--cert",
-      "/ca/cert.pem",
-      "--key",
-      "/ca/key.pem",
-    ]);
-  });
-
-  test("refuses more replicas, IP names and NodePort, saying why", async () => {
-    const error = (await hub({
-      replicas: 2,
-      names: ["203.0.113.9:8888"],
-      service: { type: "NodePort" },
-    }).catch((e: unknown) => e)) as ZeroportInputError;
-    expect(error.issues.map((i) => `${i.path}: ${i.reason.slice(0, 60)}`)).toEqual([
-      "replicas: must be 0 or 1: the open-source ZTM hub keeps endpoints and ",
-      "service.type: must be ClusterIP or LoadBalancer: NodePort is refused becau",
-      "names[0]: is an IP address: the hub advertises IP names only to caller",
-    ]);
-  });
-});
 
 describe("ZtmAgent", () => {
   test("joins as a named endpoint with its API on loopback", () => {

@@ -5,9 +5,9 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { judge, zeroExposureCheck } from "./judge";
-import type { KubeObject, PolicyOptions, ResourcePolicy } from "./model";
-import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./policies";
+import { judge, zeroExposureCheck } from "../judge";
+import type { KubeObject, PolicyOptions, ResourcePolicy } from "../model";
+import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "../rules";
 
 /**
  * A Pulumi resource as the policies see it, from its type token and props. `*Patch` types are

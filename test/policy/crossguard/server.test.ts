@@ -1,4 +1,4 @@
-// The pack as the Pulumi CLI runs it: policy/index.ts constructs the PolicyPack, which serves the
+// The pack as the Pulumi CLI runs it: policy/crossguard/index.ts constructs the PolicyPack, which serves the
 // analyzer over gRPC; this test talks to that server as the engine would (GetAnalyzerInfo, Analyze).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
@@ -14,14 +14,14 @@ import {
   type AnalyzerInfo,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 let pack: ChildProcess;
 let client: AnalyzerClient;
 
 beforeAll(async () => {
-  // The compiled pack (npm test builds first); the CLI would run policy/index.ts through ts-node.
-  pack = spawn(process.execPath, [path.join(ROOT, "dist", "policy", "index.js")], {
-    cwd: path.join(ROOT, "policy"),
+  // The compiled pack as shipped (npm test builds first): dist/policy/crossguard.
+  pack = spawn(process.execPath, [path.join(ROOT, "dist", "policy", "crossguard", "index.js")], {
+    cwd: path.join(ROOT, "dist", "policy", "crossguard"),
   });
   const port = await new Promise<string>((resolve, reject) => {
     pack.stdout?.once("data", (d: Buffer) => resolve(d.toString().trim()));

@@ -1,12 +1,12 @@
 import { judge, judgeObject } from "../../policy/judge";
 import type { KubeObject, ResourcePolicy } from "../../policy/model";
-import { hostNetworkPods, noHostNetworkListeners } from "../../policy/policies/host-network";
-import { loadBalancerSourceRanges } from "../../policy/policies/loadbalancer-source-ranges";
-import { noHostPorts } from "../../policy/policies/no-host-ports";
-import { noLoadBalancerNodePorts } from "../../policy/policies/no-loadbalancer-node-ports";
-import { noNodePortServices } from "../../policy/policies/no-nodeport-services";
-import { noServiceExternalIps } from "../../policy/policies/no-service-external-ips";
-import { exposuresOf } from "../../policy/policies";
+import { hostNetworkPods, noHostNetworkListeners } from "../../policy/rules/host-network";
+import { loadBalancerSourceRanges } from "../../policy/rules/loadbalancer-source-ranges";
+import { noHostPorts } from "../../policy/rules/no-host-ports";
+import { noLoadBalancerNodePorts } from "../../policy/rules/no-loadbalancer-node-ports";
+import { noNodePortServices } from "../../policy/rules/no-nodeport-services";
+import { noServiceExternalIps } from "../../policy/rules/no-service-external-ips";
+import { exposuresOf } from "../../policy/rules";
 import { podSpecOf } from "../../policy/pod-specs";
 import { cronJob, deployment, pod, podSpec, service } from "./fixtures";
 
