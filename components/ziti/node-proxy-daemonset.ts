@@ -5,7 +5,7 @@ import { zitiIdentityArgs, identityContents } from "../core/identity";
 import { IMAGES, ImageRef } from "../core/images";
 import { selectorLabels } from "../core/labels";
 import { NamespaceArgs } from "../core/namespace";
-import { Cidr4, zitiNameserver } from "../core/net";
+import { Cidr4, IPv4, zitiNameserver } from "../core/net";
 import { DnsSubdomain, Labels, Resources } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
@@ -58,10 +58,9 @@ export const NodeProxyDaemonsetArgsSchema = z
     dnsIpRange: Cidr4.default("100.64.0.1/10").describe(
       "The tun address and the range Ziti names resolve into.",
     ),
-    dnsUpstream: z
-      .string()
-      .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be host or host:port")
-      .optional(),
+    dnsUpstream: IPv4.optional().describe(
+      "The resolver for names that are not Ziti services: an IP address (ziti-edge-tunnel takes no port; it asks port 53).",
+    ),
     nodeSelector: z.record(z.string(), z.string()).default({}),
     tolerations: z.array(Toleration).default([]),
     maxUnavailable: MaxUnavailable.default(1).describe("Nodes updated at once during a rollout."),
@@ -87,13 +86,20 @@ export const NodeProxyDaemonsetArgsSchema = z
           .describe(
             "`coredns-custom`: patch the kube-system/coredns-custom ConfigMap (k3s, AKS); `none`: only output the snippets.",
           ),
-        nodeLocalDnsIp: z
-          .string()
-          .default("169.254.20.10")
-          .describe("The NodeLocal DNSCache address, for its snippet."),
+        nodeLocalDnsIp: IPv4.default("169.254.20.10").describe(
+          "The NodeLocal DNSCache address, for its snippet.",
+        ),
+        kubeDnsIp: IPv4.default("10.96.0.10").describe(
+          "The kube-dns Service IP: NodeLocal DNSCache in iptables mode also answers on it, so its snippet binds both.",
+        ),
       })
       .strict()
-      .default({ zitiDomains: [], manage: "none", nodeLocalDnsIp: "169.254.20.10" }),
+      .default({
+        zitiDomains: [],
+        manage: "none",
+        nodeLocalDnsIp: "169.254.20.10",
+        kubeDnsIp: "10.96.0.10",
+      }),
     labels: Labels.default({}),
   })
   .strict()
@@ -179,11 +185,10 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
       { parent: this, dependsOn: identity.secret ? [identity.secret] : [] },
     );
     this.nameserver = zitiNameserver(a.dnsIpRange) ?? "";
-    this.dnsSnippets = corednsSnippets(
-      a.clusterDns.zitiDomains,
-      this.nameserver,
+    this.dnsSnippets = corednsSnippets(a.clusterDns.zitiDomains, this.nameserver, [
       a.clusterDns.nodeLocalDnsIp,
-    );
+      a.clusterDns.kubeDnsIp,
+    ]);
     if (a.clusterDns.manage === "coredns-custom") {
       // Only our key is applied (server-side apply), so the rest of coredns-custom is left alone.
       new k8s.core.v1.ConfigMapPatch(

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { type IdentitySecretRef } from "../core/identity";
 import { TUNNEL_STATUS_PROBE } from "../core/probes";
-import { NOBODY, containerSecurityContext, type Escalation } from "../core/security";
+import { NOBODY, ZITI_GROUP, containerSecurityContext, type Escalation } from "../core/security";
 import type { ResolvedNodeProxyDaemonsetArgs } from "./node-proxy-daemonset";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -19,7 +19,13 @@ const DBUS_SOCKET = "/var/run/dbus/system_bus_socket";
 export const NODE_PROXY_ESCALATIONS: Record<"privileged" | "netAdmin", readonly Escalation[]> = {
   privileged: [{ kind: "privileged", reason: "creates a tun device and edits the node's DNS" }],
   netAdmin: [
-    { kind: "root", reason: "opens /dev/net/tun and configures routes" },
+    {
+      kind: "root",
+      reason: "opens /dev/net/tun and configures routes",
+      // Primary group ziti: without CAP_SETGID, its setgid(ziti) for the command socket (and so
+      // every tunnel_status probe) succeeds only when ziti is already the group.
+      gid: ZITI_GROUP,
+    },
     {
       kind: "capability",
       capability: "NET_ADMIN",

@@ -6,7 +6,12 @@ import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs, type IdentitySecretRef } from "
 import { selectorLabels } from "../core/labels";
 import { NamespaceArgs } from "../core/namespace";
 import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "../core/schemas";
-import { NOBODY, containerSecurityContext, restrictedPodSecurityContext } from "../core/security";
+import {
+  NOBODY_ZITI,
+  ZITI_GROUP,
+  containerSecurityContext,
+  restrictedPodSecurityContext,
+} from "../core/security";
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
@@ -24,7 +29,6 @@ const COMPONENT = "ziti-host";
 export const IDENTITY_DIR = "/ziti-edge-tunnel";
 export const IDENTITY_BASENAME = "identity";
 /** The image's group `ziti`; the persistent volume is group-owned by it so the tunneler can write. */
-const ZITI_GID = 2171;
 
 export const DEFAULT_RESOURCES = {
   requests: { cpu: "20m", memory: "32Mi" },
@@ -210,7 +214,8 @@ export function renderZitiHostPodSpec(
     serviceAccountName: refs.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: restrictedPodSecurityContext(NOBODY, ZITI_GID),
+    // nobody:ziti as the image runs it: primary group ziti, or there is no command socket.
+    securityContext: restrictedPodSecurityContext(NOBODY_ZITI, ZITI_GROUP),
     ...(a.imagePullSecrets.length > 0
       ? { imagePullSecrets: a.imagePullSecrets.map((n) => ({ name: n })) }
       : {}),
@@ -224,7 +229,7 @@ export function renderZitiHostPodSpec(
         env,
         volumeMounts: mounts,
         resources: a.resources,
-        securityContext: containerSecurityContext(NOBODY),
+        securityContext: containerSecurityContext(NOBODY_ZITI),
         // Enrollment and the first controller session may take a while; after that, check often.
         startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
         livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },

@@ -1,7 +1,6 @@
 import {
   NodeProxyDaemonset,
   NodeProxyDaemonsetArgsSchema,
-  corednsSnippets,
   type NodeProxyDaemonsetArgs,
 } from "../../../components/ziti/node-proxy-daemonset";
 import { zitiNameserver } from "../../../components/core/net";
@@ -92,7 +91,7 @@ describe("NodeProxyDaemonset", () => {
   test("narrows to NET_ADMIN and /dev/net/tun, and mounts D-Bus only for systemd-resolved", async () => {
     const pod = podSpecOf(
       (
-        await proxy({ privilege: "netAdmin", systemdResolved: true, dnsUpstream: "10.96.0.10:53" })
+        await proxy({ privilege: "netAdmin", systemdResolved: true, dnsUpstream: "10.96.0.10" })
       ).one("DaemonSet"),
     );
     const [container] = pod.containers as Record<string, unknown>[];
@@ -101,7 +100,9 @@ describe("NodeProxyDaemonset", () => {
       readOnlyRootFilesystem: true,
       runAsNonRoot: false,
       runAsUser: 0,
-      runAsGroup: 0,
+      // ziti-edge-tunnel setgid()s to ziti (2171) for its command socket; root without
+      // CAP_SETGID can do that only when ziti is already its group (ziti-edge-tunnel.c:1098).
+      runAsGroup: 2171,
       capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] },
       seccompProfile: { type: "RuntimeDefault" },
     });
@@ -110,7 +111,7 @@ describe("NodeProxyDaemonset", () => {
       "--dns-ip-range",
       "100.64.0.1/10",
       "--dns-upstream",
-      "10.96.0.10:53",
+      "10.96.0.10",
     ]);
     expect((pod.volumes as unknown[]).slice(2)).toEqual([
       { name: "dev-net-tun", hostPath: { path: "/dev/net/tun", type: "CharDevice" } },
@@ -165,6 +166,18 @@ describe("NodeProxyDaemonset", () => {
     ]);
   });
 
+  test("takes an IP address as dnsUpstream: ziti-edge-tunnel parses no port", () => {
+    const r = NodeProxyDaemonsetArgsSchema.safeParse({
+      identity: { json: identityJson() },
+      dnsUpstream: "10.96.0.10:53",
+      clusterDns: { nodeLocalDnsIp: "169.254.20.10\n    bind 0.0.0.0" },
+    });
+    expect(r.error?.issues.map((i) => i.path.join("."))).toEqual([
+      "dnsUpstream",
+      "clusterDns.nodeLocalDnsIp",
+    ]);
+  });
+
   test("reports bad input without creating anything", async () => {
     const error = (await proxy({ identity: { jwt: jwt() } }).catch(
       (e: unknown) => e,
@@ -183,16 +196,5 @@ describe("the node nameserver", () => {
     ["not-a-cidr", undefined],
   ])("%s serves DNS at %s", (range, nameserver) => {
     expect(zitiNameserver(range)).toBe(nameserver);
-  });
-
-  test("snippets for coredns-custom and NodeLocal DNSCache", () => {
-    expect(corednsSnippets(["ziti.internal", "svc.ziti"], "100.64.0.2", "169.254.20.10")).toEqual({
-      corednsCustom:
-        "ziti.internal:53 {\n    errors\n    cache 30\n    forward . 100.64.0.2\n}\n" +
-        "svc.ziti:53 {\n    errors\n    cache 30\n    forward . 100.64.0.2\n}",
-      nodeLocalDns:
-        "ziti.internal:53 {\n    errors\n    cache 30\n    reload\n    bind 169.254.20.10\n    forward . 100.64.0.2\n}\n" +
-        "svc.ziti:53 {\n    errors\n    cache 30\n    reload\n    bind 169.254.20.10\n    forward . 100.64.0.2\n}",
-    });
   });
 });

@@ -88,10 +88,12 @@ describe("ZitiHost with an enrollment JWT", () => {
       },
     });
     const pod = podSpecOf(deployment);
+    // nobody:ziti, as docker/ziti-host.Dockerfile's `USER nobody:ziti`: ziti-edge-tunnel setgid()s
+    // to ziti (2171) before it creates the command socket that tunnel_status (the probes) needs.
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 65534,
-      runAsGroup: 65534,
+      runAsGroup: 2171,
       fsGroup: 2171,
       fsGroupChangePolicy: "OnRootMismatch",
       seccompProfile: { type: "RuntimeDefault" },
@@ -104,7 +106,7 @@ describe("ZitiHost with an enrollment JWT", () => {
       name: "ziti-host",
       image: "docker.io/openziti/ziti-host:1.18.7",
       args: ["run-host"],
-      securityContext: RESTRICTED_NOBODY_CONTAINER,
+      securityContext: { ...RESTRICTED_NOBODY_CONTAINER, runAsGroup: 2171 },
       resources: DEFAULT_RESOURCES,
       livenessProbe: {
         exec: { command: TUNNEL_STATUS_PROBE },
