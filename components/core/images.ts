@@ -17,10 +17,14 @@ export const IMAGES = {
   zitiCli: "docker.io/openziti/ziti-cli:2.0.3",
   /** The OpenZiti router as ziggy (2171). */
   zitiRouter: "docker.io/openziti/ziti-router:2.0.3",
-  /** The ZTM hub. 1.0.0-rc1 is the newest tag a public deployment (flomesh-io/ztm-mcs-demo) confirms. */
-  ztmHub: "docker.io/flomesh/ztm-hub:1.0.0-rc1",
+  /**
+   * The ZTM hub. 1.0.4: the first stable release with `ztm ca import` (from rc3) and proxy `rules`
+   * (from rc2); its agent, hub and ca code equal 2.0.0's. flomesh-io/ztm's docker-release workflow
+   * publishes ztm-hub and ztm-agent for every published release (docs/upstream.md).
+   */
+  ztmHub: "docker.io/flomesh/ztm-hub:1.0.4",
   /** The ZTM agent, same release as the hub. */
-  ztmAgent: "docker.io/flomesh/ztm-agent:1.0.0-rc1",
+  ztmAgent: "docker.io/flomesh/ztm-agent:1.0.4",
   /** Node.js for the ZTM reconciler (a plain script from a ConfigMap; runs as the image's node user). */
   node: "docker.io/library/node:20.18.1-alpine3.20",
 } as const;

@@ -67,17 +67,14 @@ export function checkIdentityFits(identity: SidecarIdentity, workload: WorkloadC
       `the identity Secret ${identity.secretName} is in namespace ${identity.namespace}, and a pod can only mount Secrets of its own namespace`,
     );
   }
-  if (identity.contents !== "jwt") return;
-  const many =
-    workload.kind === "DaemonSet" ||
-    workload.kind === "CronJob" ||
-    (workload.replicas !== undefined && workload.replicas > 1);
-  if (many) {
-    throw new SidecarRefusal(
-      workload,
-      "a one-time enrollment JWT enrolls exactly one pod, and this workload runs several (or, for a CronJob, a new one each run); enroll the identity first (`ziti edge enroll`) and pass it as `json`",
-    );
-  }
+  if (identity.contents !== "jwt" || workload.kind === "Pod") return;
+  // The controller consumes a one-time token at its first use (ziti controller/model/
+  // enrollment_mod_ott.go), and the sidecar enrolls into the pod's emptyDir: the first replacement
+  // pod of any controller finds an empty directory and a spent token.
+  throw new SidecarRefusal(
+    workload,
+    `a one-time enrollment JWT is spent by the first pod that enrolls it, and a ${workload.kind} replaces its pods (rollouts, evictions, node drains), so the next pod could not enroll; enroll the identity first (\`ziti edge enroll\`) and pass it as \`json\` or as an existing Secret with contents json`,
+  );
 }
 
 /**

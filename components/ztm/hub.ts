@@ -12,6 +12,7 @@ import { scaffold } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
 import { persistenceArgs, persistentClaim } from "../core/storage";
 import { ZTM_USER, isIpLiteral, parseHostPort } from "./common";
+import { caImportScript } from "./hub-ca-import";
 
 export const ZTM_HUB_TYPE = "zeroport:ztm:ZtmHub";
 const COMPONENT = "ztm-hub";
@@ -145,15 +146,9 @@ export class ZtmHub extends pulumi.ComponentResource {
             ...base,
             name: "import-ca",
             command: [
-              "ztm",
-              "ca",
-              "import",
-              "--data",
-              "/data",
-              "--cert",
-              "/ca/cert.pem",
-              "--key",
-              "/ca/key.pem",
+              "/bin/sh",
+              "-c",
+              caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" }),
             ],
             volumeMounts: [...mounts, { name: "ca", mountPath: "/ca", readOnly: true }],
             resources: a.resources,

@@ -145,7 +145,7 @@ describe("injecting the loopback sidecar", () => {
       parse({}),
       { ...identity, contents: "jwt", key: "enrollment.jwt" },
       "lb",
-    ).inject({ containers: [app] }, { ...workload, replicas: 1 });
+    ).inject({ containers: [app] }, { ...workload, kind: "Pod", replicas: undefined });
     expect(spec.initContainers?.map((c) => c.name)).toEqual([
       "ziti-loopback-enroll",
       "ziti-loopback",

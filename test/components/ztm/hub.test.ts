@@ -1,4 +1,5 @@
 import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm/hub";
+import { caImportScript } from "../../../components/ztm/hub-ca-import";
 import type { ZeroportInputError } from "../../../components/core/validation";
 import { podSpecOf, render } from "../../helpers/mocks";
 import { allSchemaProblems } from "../../helpers/schema";
@@ -33,7 +34,7 @@ describe("ZtmHub", () => {
     const pod = podSpecOf(r.one("Deployment"));
     const [container] = pod.containers as Record<string, unknown>[];
     expect(container).toMatchObject({
-      image: "docker.io/flomesh/ztm-hub:1.0.0-rc1",
+      image: "docker.io/flomesh/ztm-hub:1.0.4",
       securityContext: { runAsNonRoot: true, runAsUser: 1000, capabilities: { drop: ["ALL"] } },
       livenessProbe: { tcpSocket: { port: 8888 } },
       volumeMounts: [
@@ -63,17 +64,16 @@ describe("ZtmHub", () => {
       loadBalancerSourceRanges: ["203.0.113.0/24"],
     });
     const pod = podSpecOf(r.one("Deployment"));
-    expect((pod.initContainers as { command: string[] }[])[0]?.command).toEqual([
-      "ztm",
-      "ca",
-      "import",
-      "--data",
-      "/data",
-      "--cert",
-      "/ca/cert.pem",
-      "--key",
-      "/ca/key.pem",
+    const [init] = pod.initContainers as { command: string[]; volumeMounts: unknown[] }[];
+    expect(init?.command).toEqual([
+      "/bin/sh",
+      "-c",
+      caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" }),
     ]);
+    expect(init?.command[2]).toContain(
+      "timeout 60 ztm ca import --data /data --cert /ca/cert.pem --key /ca/key.pem",
+    );
+    expect(init?.volumeMounts).toContainEqual({ name: "ca", mountPath: "/ca", readOnly: true });
   });
 
   test("refuses more replicas, IP names and NodePort, saying why", async () => {
