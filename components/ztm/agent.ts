@@ -24,6 +24,10 @@ export const ZTM_AGENT_TYPE = "zeroport:ztm:ZtmAgent";
 const COMPONENT = "ztm-agent";
 /** The agent API: unauthenticated plain HTTP with a remote shell, so it listens on loopback only. */
 export const AGENT_API = "127.0.0.1:7777";
+/** Written by the reconciler while the agent's tunnel app is stuck after a failed listen. */
+const STUCK_FILE = "/run/zeroport/agent-stuck";
+/** Fails while the stuck marker exists: the kubelet restarts the agent, which clears the state. */
+const NOT_STUCK_PROBE = { exec: { command: ["/bin/sh", "-c", `test ! -e ${STUCK_FILE}`] } };
 
 /** The arguments of {@link ZtmAgent}. */
 export const ZtmAgentArgsSchema = z
@@ -170,9 +174,13 @@ export class ZtmAgent extends pulumi.ComponentResource {
                 { name: "data", mountPath: "/data" },
                 { name: "permit", mountPath: "/permit", readOnly: true },
                 { name: "tmp", mountPath: "/tmp" },
+                { name: "status", mountPath: "/run/zeroport", readOnly: true },
               ],
               resources: a.resources,
               securityContext: containerSecurityContext(ZTM_USER),
+              // ZTM answers 500 to every inbound change after a listen failed, until it restarts.
+              readinessProbe: { ...NOT_STUCK_PROBE, periodSeconds: 10 },
+              livenessProbe: { ...NOT_STUCK_PROBE, periodSeconds: 20, failureThreshold: 3 },
             },
             {
               name: "reconciler",
@@ -182,9 +190,11 @@ export class ZtmAgent extends pulumi.ComponentResource {
               env: [
                 { name: "ZTM_AGENT", value: AGENT_API },
                 { name: "ZTM_DESIRED", value: "/etc/ztm-reconciler/desired.json" },
+                { name: "ZTM_STUCK_FILE", value: STUCK_FILE },
               ],
               volumeMounts: [
                 { name: "reconciler", mountPath: "/etc/ztm-reconciler", readOnly: true },
+                { name: "status", mountPath: "/run/zeroport" },
               ],
               resources: {
                 requests: { cpu: "5m", memory: "32Mi" },
@@ -209,6 +219,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
             { name: "data", persistentVolumeClaim: { claimName: pvc.metadata.name } },
             ...permit.volumes,
             { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            { name: "status", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
             {
               name: "reconciler",
               configMap: { name: config.metadata.name, defaultMode: 0o444 },

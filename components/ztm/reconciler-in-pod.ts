@@ -37,8 +37,17 @@ export interface DesiredState {
 }
 
 /**
- * One reconciliation pass, then (unless `once`) one every `intervalMs`. Exits non-zero only on
- * a bad state file. Reads: ZTM_AGENT (host:port), ZTM_DESIRED (file), ZTM_ONCE, ZTM_INTERVAL_MS.
+ * One reconciliation pass, then (unless `once`) one every `intervalMs`, retrying failures sooner
+ * with a bounded backoff. Exits non-zero only on a bad state file (or, with `once`, on a failed
+ * pass). Reads: ZTM_AGENT (host:port), ZTM_DESIRED (file), ZTM_STUCK_FILE, ZTM_ONCE,
+ * ZTM_INTERVAL_MS.
+ *
+ * What the real agent does, and this loop relies on (recorded in test/fixtures/ztm-agent):
+ * POST answers 201 with an empty body and DELETE 204; GET inbound adds `open` (and `error`) to
+ * each listen; `entrances`/`exits` must be endpoint ids; a listen that fails answers 201 and shows
+ * only as `open: false` in a later GET, after which the tunnel app answers 500 to every inbound
+ * change until the agent restarts. Then this loop writes ZTM_STUCK_FILE, which fails the agent's
+ * probes so the kubelet restarts it, and removes it once the listens are open again.
  */
 export function reconcilerMain(req: NodeRequire): void {
   const http = req("node:http") as typeof Http;
@@ -47,7 +56,9 @@ export function reconcilerMain(req: NodeRequire): void {
   const [host, port] = agent.split(":");
   const once = process.env.ZTM_ONCE === "1";
   const interval = Number(process.env.ZTM_INTERVAL_MS ?? 30000);
+  const stuckFile = process.env.ZTM_STUCK_FILE ?? "";
   const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
+  type Json = Record<string, unknown>;
 
   function call(
     method: string,
@@ -91,8 +102,12 @@ export function reconcilerMain(req: NodeRequire): void {
 
   async function must(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await call(method, path, body);
-    if (res.status >= 300)
-      throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    if (res.status >= 300) {
+      const message = (res.json as { message?: unknown } | null)?.message;
+      throw new Error(
+        `${method} ${path}: HTTP ${res.status}${message ? ` ${String(message)}` : ""}`,
+      );
+    }
     return res.json;
   }
 
@@ -102,70 +117,131 @@ export function reconcilerMain(req: NodeRequire): void {
     if (v && typeof v === "object") {
       return `{${Object.keys(v)
         .sort()
-        .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
+        .map((k) => `${JSON.stringify(k)}:${canon((v as Json)[k])}`)
         .join(",")}}`;
     }
     return JSON.stringify(v);
   }
+  const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : []);
+  // What the agent's settings mean, without what it adds (`open`, `error`) or orders freely.
+  const listens = (v: unknown) =>
+    (Array.isArray(v) ? (v as Json[]) : []).map((l) => ({ ip: l.ip, port: l.port }));
+  const settings = {
+    outbound: (e: Json) => ({
+      targets: e.targets ?? [],
+      entrances: sorted(e.entrances),
+      users: sorted(e.users),
+    }),
+    inbound: (e: Json) => ({ listens: listens(e.listens), exits: sorted(e.exits) }),
+  };
 
-  function pick(entry: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = entry[k] ?? [];
-    return out;
+  // Endpoint names to ids, as the ztm CLI does (tunnel/cli.js lookupEndpointIDs): an id is kept,
+  // a name matches every endpoint of that name, and an unknown name is an error.
+  async function resolver(mesh: string, wanted: string[]): Promise<(names: string[]) => string[]> {
+    if (wanted.length === 0) return () => [];
+    const all = ((await must("GET", `/api/meshes/${mesh}/endpoints`)) ?? []) as {
+      id: string;
+      name: string;
+    }[];
+    return (names) =>
+      names.flatMap((name) => {
+        if (all.some((ep) => ep.id === name)) return [name];
+        const ids = all.filter((ep) => ep.name === name).map((ep) => ep.id);
+        if (ids.length === 0)
+          throw new Error(`endpoint ${name} is not in mesh ${decodeURIComponent(mesh)} (yet)`);
+        return ids;
+      });
+  }
+
+  function markStuck(reason: string | undefined): void {
+    if (!stuckFile) return;
+    if (reason) fs.writeFileSync(stuckFile, `${reason}\n`);
+    else if (fs.existsSync(stuckFile)) fs.unlinkSync(stuckFile);
+  }
+
+  function stuckReason(inbound: Json[]): string | undefined {
+    const failed = inbound.flatMap((c) =>
+      (Array.isArray(c.listens) ? (c.listens as Json[]) : [])
+        .filter((l) => l.open === false)
+        .map((l) => {
+          const why = l.error ? ` (${String(l.error)})` : "";
+          return `${String(c.protocol)}/${String(c.name)} ${String(l.ip)}:${String(l.port)}${why}`;
+        }),
+    );
+    if (failed.length === 0) return undefined;
+    return `the agent's tunnel app is stuck: listen failed for ${failed.join(", ")}; ZTM refuses every inbound change until the agent restarts, so the agent's probes fail until then (is the port taken?)`;
   }
 
   async function pass(desired: DesiredState): Promise<number> {
-    const mesh = (await must("GET", `/api/meshes/${encodeURIComponent(desired.mesh)}`)) as {
-      connected?: boolean;
-      agent?: { id?: string };
-    };
-    if (!mesh.connected || !mesh.agent?.id)
+    const mesh = encodeURIComponent(desired.mesh);
+    const res = await call("GET", `/api/meshes/${mesh}`);
+    if (res.status === 404)
+      throw new Error(`the agent has not joined mesh ${desired.mesh} (HTTP 404)`);
+    if (res.status >= 300) throw new Error(`GET /api/meshes/${mesh}: HTTP ${res.status}`);
+    const info = res.json as { connected?: boolean; agent?: { id?: string } };
+    if (!info.connected || !info.agent?.id)
       throw new Error(`mesh ${desired.mesh} is not connected yet`);
-    const ep = mesh.agent.id;
     const app = (name: string) =>
-      `/api/meshes/${encodeURIComponent(desired.mesh)}/apps/ztm/${name}/api/endpoints/${ep}`;
+      `/api/meshes/${mesh}/apps/ztm/${name}/api/endpoints/${info.agent?.id}`;
+    const ids = await resolver(mesh, [
+      ...desired.outbound.flatMap((t) => t.entrances),
+      ...desired.inbound.flatMap((t) => t.exits),
+    ]);
+    const wanted = {
+      outbound: desired.outbound.map((t) => ({ ...t, entrances: ids(t.entrances) })) as Json[],
+      inbound: desired.inbound.map((t) => ({ ...t, exits: ids(t.exits) })) as Json[],
+    };
     let changes = 0;
+    let stuck: string | undefined;
     for (const side of ["outbound", "inbound"] as const) {
-      const fields = side === "outbound" ? ["targets", "entrances", "users"] : ["listens", "exits"];
-      const current = ((await must("GET", `${app("tunnel")}/${side}`)) ?? []) as Record<
-        string,
-        unknown
-      >[];
-      const wanted = desired[side] as unknown as Record<string, unknown>[];
-      for (const w of wanted) {
+      const current = ((await must("GET", `${app("tunnel")}/${side}`)) ?? []) as Json[];
+      if (side === "inbound") {
+        stuck = stuckReason(current);
+        markStuck(stuck);
+        if (stuck) continue;
+      }
+      const key = settings[side];
+      for (const w of wanted[side]) {
         const have = current.find((c) => c.protocol === w.protocol && c.name === w.name);
-        if (have && canon(pick(have, fields)) === canon(pick(w, fields))) continue;
+        if (have && canon(key(have)) === canon(key(w))) continue;
+        const path = `${app("tunnel")}/${side}/${String(w.protocol)}/${String(w.name)}`;
         await must(
           "POST",
-          `${app("tunnel")}/${side}/${String(w.protocol)}/${String(w.name)}`,
-          pick(w, fields),
+          path,
+          side === "outbound"
+            ? { targets: w.targets, entrances: w.entrances, users: w.users }
+            : { listens: w.listens, exits: w.exits },
         );
         log(`${have ? "updated" : "opened"} ${side} ${String(w.protocol)}/${String(w.name)}`);
         changes += 1;
       }
       for (const c of current) {
-        if (wanted.some((w) => w.protocol === c.protocol && w.name === c.name)) continue;
+        if (wanted[side].some((w) => w.protocol === c.protocol && w.name === c.name)) continue;
         await must("DELETE", `${app("tunnel")}/${side}/${String(c.protocol)}/${String(c.name)}`);
         log(`closed ${side} ${String(c.protocol)}/${String(c.name)}`);
         changes += 1;
       }
+      if (side === "inbound" && changes > 0) {
+        // A failed listen still answers 201: only a later GET shows it.
+        stuck = stuckReason(((await must("GET", `${app("tunnel")}/inbound`)) ?? []) as Json[]);
+        markStuck(stuck);
+      }
     }
-    const empty = { listen: "", targets: [], exclusions: [], rules: [] };
-    const wantedProxy = desired.proxy ?? empty;
     const proxyFields = ["listen", "targets", "exclusions", "rules"];
-    const currentProxy = ((await call("GET", `${app("proxy")}/config`)).json ?? {}) as Record<
-      string,
-      unknown
-    >;
-    const norm = (p: Record<string, unknown>) => ({
-      ...pick(p, proxyFields),
-      listen: p.listen ?? "",
-    });
-    if (canon(norm(currentProxy)) !== canon(norm(wantedProxy))) {
-      await must("POST", `${app("proxy")}/config`, { ...currentProxy, ...wantedProxy });
+    const norm = (p: Json) => {
+      const out: Json = {};
+      for (const k of proxyFields) out[k] = p[k] ?? (k === "listen" ? "" : []);
+      return out;
+    };
+    const wantedProxy = norm((desired.proxy ?? {}) as Json);
+    // Before any config the agent answers `{}`, which means the same as the cleared config.
+    const currentProxy = ((await must("GET", `${app("proxy")}/config`)) ?? {}) as Json;
+    if (canon(norm(currentProxy)) !== canon(wantedProxy)) {
+      await must("POST", `${app("proxy")}/config`, wantedProxy);
       log(desired.proxy ? "configured proxy" : "cleared proxy");
       changes += 1;
     }
+    if (stuck) throw new Error(stuck);
     return changes;
   }
 
@@ -178,16 +254,27 @@ export function reconcilerMain(req: NodeRequire): void {
       log(`cannot read the desired state ${file}: ${(e as Error).message}`);
       process.exit(2);
     }
+    let failures = 0;
+    let lastError = "";
     for (;;) {
       try {
         const changes = await pass(desired);
+        if (failures > 0) log(`recovered after ${failures} failed pass(es)`);
+        failures = 0;
+        lastError = "";
         log(changes === 0 ? "in sync" : `applied ${changes} change(s)`);
         if (once) return;
       } catch (e) {
-        log(`not yet: ${(e as Error).message}`);
+        failures += 1;
+        const message = (e as Error).message;
+        // One line per distinct problem, not one per retry.
+        if (message !== lastError) log(`not yet: ${message}`);
+        lastError = message;
         if (once) process.exit(1);
       }
-      await new Promise((r) => setTimeout(r, interval));
+      // After a failure, retry soon and then less often (1 s, 2 s, 4 s … up to the interval).
+      const delay = failures === 0 ? interval : Math.min(interval, 1000 * 2 ** (failures - 1));
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
   void run();

@@ -7,7 +7,7 @@ import {
 } from "../../../components/ztm/agent";
 import { permitProblems } from "../../../components/ztm/permit";
 import { reconcilerScript } from "../../../components/ztm/reconciler-in-pod";
-import { plainOccurrences, render } from "../../helpers/mocks";
+import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
 import { allSchemaProblems } from "../../helpers/schema";
 
 const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
@@ -31,6 +31,34 @@ const agent = (extra: Partial<ZtmAgentArgs> = {}) =>
   render(() => new ZtmAgent("agent", { ...agentArgs, ...extra }));
 
 describe("ZtmAgent", () => {
+  test("the agent's probes fail while the reconciler reports its tunnel app stuck", async () => {
+    const pod = podSpecOf((await agent()).one("Deployment"));
+    type C = {
+      name: string;
+      env?: { name: string; value: string }[];
+      volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+      livenessProbe?: { exec: { command: string[] } };
+      readinessProbe?: { exec: { command: string[] } };
+    };
+    const [agentC, reconciler] = pod.containers as C[];
+    const stuckFile = reconciler?.env?.find((e) => e.name === "ZTM_STUCK_FILE")?.value ?? "";
+    expect(stuckFile).toBe("/run/zeroport/agent-stuck");
+    const probe = ["/bin/sh", "-c", `test ! -e ${stuckFile}`];
+    expect(agentC?.livenessProbe?.exec.command).toEqual(probe);
+    expect(agentC?.readinessProbe?.exec.command).toEqual(probe);
+    // The marker travels through a memory volume both containers mount at its directory.
+    expect(agentC?.volumeMounts).toContainEqual({
+      name: "status",
+      mountPath: "/run/zeroport",
+      readOnly: true,
+    });
+    expect(reconciler?.volumeMounts).toContainEqual({ name: "status", mountPath: "/run/zeroport" });
+    expect(pod.volumes).toContainEqual({
+      name: "status",
+      emptyDir: { medium: "Memory", sizeLimit: "1Mi" },
+    });
+  });
+
   test("joins as a named endpoint with its API on loopback", () => {
     expect(agentCommand({ mesh: "mcs", endpoint: "cluster-a" })).toEqual([
       "ztm",

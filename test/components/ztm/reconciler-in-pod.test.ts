@@ -1,112 +1,51 @@
-// The reconciler's script, run with node against a fake agent that answers the ZTM agent API
-// paths (agent/apps/ztm/tunnel/api.js and proxy/api.js): create, no-op, update and removal.
+// The reconciler's script, run with node against a fake agent that serves what a real ZTM agent
+// was recorded answering (test/fixtures/ztm-agent): converge in one pass, then zero changes.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { reconcilerScript, type DesiredState } from "../../../components/ztm/reconciler-in-pod";
+import { fakeAgent, type FakeAgent } from "./fake-agent";
+import endpoints from "../../fixtures/ztm-agent/endpoints.json";
 
-const EP = "6c5e0f0e-1111-4222-8333-444455556666";
-const MESH = "/api/meshes/mcs";
-
-interface FakeAgent {
-  url: string;
-  calls: string[];
-  state: {
-    connected: boolean;
-    outbound: Record<string, unknown>[];
-    inbound: Record<string, unknown>[];
-    proxy: Record<string, unknown>;
-  };
-  close(): Promise<void>;
-}
-
-async function fakeAgent(): Promise<FakeAgent> {
-  const state: FakeAgent["state"] = {
-    connected: true,
-    outbound: [],
-    inbound: [],
-    proxy: { listen: "", targets: [], exclusions: [], rules: [], generateCert: false },
-  };
-  const calls: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      const url = req.url ?? "";
-      calls.push(
-        `${req.method} ${url.replace(`${MESH}/apps/ztm/`, "").replace(`/api/endpoints/${EP}`, "")}`,
-      );
-      const send = (status: number, json: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(json));
-      };
-      const m = new RegExp(
-        `^${MESH}/apps/ztm/tunnel/api/endpoints/${EP}/(inbound|outbound)(?:/(tcp|udp)/([^/]+))?$`,
-      ).exec(url);
-      if (url === MESH && req.method === "GET")
-        return send(200, {
-          name: "mcs",
-          connected: state.connected,
-          agent: { id: EP, name: "cluster-a" },
-        });
-      if (m) {
-        const list = state[m[1] as "inbound" | "outbound"];
-        if (!m[2] && req.method === "GET") return send(200, list);
-        const i = list.findIndex((e) => e.protocol === m[2] && e.name === m[3]);
-        if (req.method === "POST") {
-          const entry = { protocol: m[2], name: m[3], ...(JSON.parse(body) as object) };
-          if (i >= 0) list[i] = entry;
-          else list.push(entry);
-          return send(201, entry);
-        }
-        if (req.method === "DELETE") {
-          if (i >= 0) list.splice(i, 1);
-          return send(204, null);
-        }
-      }
-      if (url === `${MESH}/apps/ztm/proxy/api/endpoints/${EP}/config`) {
-        if (req.method === "GET") return send(200, state.proxy);
-        state.proxy = JSON.parse(body) as Record<string, unknown>;
-        return send(201, state.proxy);
-      }
-      return send(404, { error: `no route ${req.method} ${url}` });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `127.0.0.1:${port}`,
-    calls,
-    state,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ztm-reconciler-")), "reconcile.js");
+const EP_B = endpoints.find((e) => e.name === "ep-b")?.id ?? "";
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ztm-reconciler-"));
+const script = path.join(dir, "reconcile.js");
+const stuckFile = path.join(dir, "agent-stuck");
 fs.writeFileSync(script, reconcilerScript());
 
-function runOnce(
+function run(
   agent: FakeAgent,
   desired: DesiredState,
+  env: Record<string, string> = { ZTM_ONCE: "1" },
+  stopWhen?: (out: string) => boolean,
 ): Promise<{ code: number | null; out: string }> {
-  const file = path.join(path.dirname(script), "desired.json");
+  const file = path.join(dir, "desired.json");
   fs.writeFileSync(file, JSON.stringify(desired));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script], {
-      env: { ...process.env, ZTM_AGENT: agent.url, ZTM_DESIRED: file, ZTM_ONCE: "1" },
+      env: {
+        ...process.env,
+        ZTM_AGENT: agent.url,
+        ZTM_DESIRED: file,
+        ZTM_STUCK_FILE: stuckFile,
+        ...env,
+      },
     });
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const more = (c: Buffer) => {
+      out += c.toString();
+      if (stopWhen?.(out)) child.kill();
+    };
+    child.stdout.on("data", more);
+    child.stderr.on("data", more);
     child.on("close", (code) => resolve({ code, out }));
   });
 }
+const changing = (agent: FakeAgent) => agent.calls.filter((c) => !c.startsWith("GET"));
 
 const desired: DesiredState = {
-  mesh: "mcs",
+  mesh: "m1",
   outbound: [
     {
       protocol: "tcp",
@@ -120,81 +59,116 @@ const desired: DesiredState = {
   proxy: { listen: "0.0.0.0:8082", targets: ["*.svc.cluster.local"], exclusions: [], rules: [] },
 };
 
-describe("the ZTM reconciler", () => {
+describe("the ZTM reconciler against the recorded agent", () => {
   let agent: FakeAgent;
-  beforeAll(async () => {
+  beforeEach(async () => {
     agent = await fakeAgent();
+    fs.rmSync(stuckFile, { force: true });
   });
-  afterAll(() => agent.close());
+  afterEach(() => agent.close());
 
-  test("creates what is declared", async () => {
-    const r = await runOnce(agent, desired);
-    expect(r.code).toBe(0);
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
+  test("converges in one pass, then changes nothing (inbound listens carry `open`)", async () => {
+    const first = await run(agent, desired);
+    expect(first.code).toBe(0);
+    expect(changing(agent)).toEqual([
       "POST tunnel/outbound/tcp/web",
       "POST tunnel/inbound/tcp/db",
       "POST proxy/config",
     ]);
-    expect(agent.state.outbound).toEqual([
+    expect(agent.state.inbound).toEqual([
       {
+        listens: [{ ip: "0.0.0.0", port: 15432, open: true }],
         protocol: "tcp",
-        name: "web",
-        targets: [{ host: "web.shop.svc", port: 8080 }],
-        entrances: [],
-        users: [],
+        name: "db",
+        exits: [],
       },
     ]);
-    expect(agent.state.inbound).toEqual([
-      { protocol: "tcp", name: "db", listens: [{ ip: "0.0.0.0", port: 15432 }], exits: [] },
-    ]);
-    expect(agent.state.proxy).toEqual({
-      listen: "0.0.0.0:8082",
-      targets: ["*.svc.cluster.local"],
-      exclusions: [],
-      rules: [],
-      generateCert: false,
-    });
-    expect(r.out).toMatch(/applied 3 change\(s\)/);
+    agent.calls.length = 0;
+    const second = await run(agent, desired);
+    expect(second.code).toBe(0);
+    expect(changing(agent)).toEqual([]);
+    expect(second.out).toMatch(/in sync/);
   });
 
-  test("changes nothing when the agent already matches", async () => {
-    agent.calls.length = 0;
-    const r = await runOnce(agent, desired);
-    expect(r.code).toBe(0);
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([]);
-    expect(r.out).toMatch(/in sync/);
-  });
-
-  test("updates what changed and only that", async () => {
-    agent.calls.length = 0;
-    const changed = {
+  test("resolves endpoint names to ids for entrances and exits, as the ztm CLI does", async () => {
+    const named: DesiredState = {
       ...desired,
-      outbound: [{ ...desired.outbound[0], targets: [{ host: "web.shop.svc", port: 9090 }] }],
+      outbound: [{ ...desired.outbound[0]!, entrances: ["ep-b"] }],
+      inbound: [{ ...desired.inbound[0]!, exits: ["ep-b"] }],
     };
-    await runOnce(agent, changed);
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
-      "POST tunnel/outbound/tcp/web",
-    ]);
-    expect(agent.state.outbound[0]?.targets).toEqual([{ host: "web.shop.svc", port: 9090 }]);
+    expect((await run(agent, named)).code).toBe(0);
+    expect(agent.state.outbound[0]?.entrances).toEqual([EP_B]);
+    expect(agent.state.inbound[0]?.exits).toEqual([EP_B]);
+    agent.calls.length = 0;
+    expect((await run(agent, named)).out).toMatch(/in sync/);
+    expect(changing(agent)).toEqual([]);
   });
 
-  test("removes what is no longer declared", async () => {
+  test("an unknown endpoint name is reported plainly and nothing is posted with it", async () => {
+    const r = await run(agent, {
+      ...desired,
+      outbound: [{ ...desired.outbound[0]!, entrances: ["ep-zz"] }],
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not yet: endpoint ep-zz is not in mesh m1 \(yet\)/);
+    expect(changing(agent)).toEqual([]);
+  });
+
+  test("updates what changed and only that, and removes what is no longer declared", async () => {
+    await run(agent, desired);
     agent.calls.length = 0;
-    await runOnce(agent, { ...desired, inbound: [], proxy: null });
-    expect(agent.calls.filter((c) => !c.startsWith("GET"))).toEqual([
+    await run(agent, {
+      ...desired,
+      outbound: [{ ...desired.outbound[0]!, targets: [{ host: "web.shop.svc", port: 9090 }] }],
+      inbound: [],
+      proxy: null,
+    });
+    expect(changing(agent)).toEqual([
       "POST tunnel/outbound/tcp/web",
       "DELETE tunnel/inbound/tcp/db",
       "POST proxy/config",
     ]);
-    expect(agent.state.inbound).toEqual([]);
-    expect(agent.state.proxy).toMatchObject({ listen: "", targets: [] });
+    expect(agent.state.proxy).toEqual({ listen: "", targets: [], exclusions: [], rules: [] });
   });
 
-  test("waits while the mesh is not connected", async () => {
-    agent.state.connected = false;
-    const r = await runOnce(agent, desired);
+  test("a failed listen: says so, fails the agent's probes until a restart, then recovers", async () => {
+    agent.state.takenPorts.add(15432);
+    const r = await run(agent, desired);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/not yet: mesh mcs is not connected yet/);
-    agent.state.connected = true;
+    expect(r.out).toContain(
+      "the agent's tunnel app is stuck: listen failed for tcp/db 0.0.0.0:15432 (unable to listen on [0.0.0.0]:15432)",
+    );
+    expect(fs.readFileSync(stuckFile, "utf8")).toContain("until the agent restarts");
+    // While stuck, no inbound change is attempted (each would answer 500); the proxy still is applied.
+    agent.calls.length = 0;
+    await run(agent, { ...desired, inbound: [] });
+    expect(changing(agent)).toEqual([]);
+    agent.state.takenPorts.clear();
+    agent.restart();
+    const after = await run(agent, desired);
+    expect(after.code).toBe(0);
+    expect(fs.existsSync(stuckFile)).toBe(false);
+  });
+
+  test("an unknown mesh (404, empty body) and a mesh not yet connected are waited for", async () => {
+    const r = await run(agent, { ...desired, mesh: "nosuchmesh" });
+    expect(r).toMatchObject({ code: 1 });
+    expect(r.out).toMatch(/not yet: the agent has not joined mesh nosuchmesh \(HTTP 404\)/);
+    agent.state.connected = false;
+    expect((await run(agent, desired)).out).toMatch(/not yet: mesh m1 is not connected yet/);
+  });
+
+  test("retries with a bounded backoff and logs each problem once, not once per retry", async () => {
+    agent.state.connected = false;
+    setTimeout(() => (agent.state.connected = true), 2500);
+    const started = Date.now();
+    const r = await run(agent, desired, { ZTM_INTERVAL_MS: "60000" }, (out) =>
+      out.includes("applied 3 change(s)"),
+    );
+    expect(Date.now() - started).toBeLessThan(10000);
+    expect(r.out.match(/not yet: mesh m1 is not connected yet/g)).toHaveLength(1);
+    expect(r.out).toMatch(/recovered after [2-4] failed pass\(es\)/);
+    // 1 s, 2 s … between attempts: a handful of mesh GETs, not a storm.
+    expect(agent.calls.filter((c) => c === "GET /api/meshes/m1").length).toBeLessThanOrEqual(6);
   });
 });
