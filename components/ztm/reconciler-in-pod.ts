@@ -103,10 +103,8 @@ export function reconcilerMain(req: NodeRequire): void {
   async function must(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await call(method, path, body);
     if (res.status >= 300) {
-      const message = (res.json as { message?: unknown } | null)?.message;
-      throw new Error(
-        `${method} ${path}: HTTP ${res.status}${message ? ` ${String(message)}` : ""}`,
-      );
+      const message = (res.json as { message?: string } | null)?.message;
+      throw new Error(`${method} ${path}: HTTP ${res.status}${message ? ` ${message}` : ""}`);
     }
     return res.json;
   }
@@ -164,7 +162,7 @@ export function reconcilerMain(req: NodeRequire): void {
       (Array.isArray(c.listens) ? (c.listens as Json[]) : [])
         .filter((l) => l.open === false)
         .map((l) => {
-          const why = l.error ? ` (${String(l.error)})` : "";
+          const why = typeof l.error === "string" ? ` (${l.error})` : "";
           return `${String(c.protocol)}/${String(c.name)} ${String(l.ip)}:${String(l.port)}${why}`;
         }),
     );
@@ -233,7 +231,7 @@ export function reconcilerMain(req: NodeRequire): void {
       for (const k of proxyFields) out[k] = p[k] ?? (k === "listen" ? "" : []);
       return out;
     };
-    const wantedProxy = norm((desired.proxy ?? {}) as Json);
+    const wantedProxy = norm(desired.proxy ?? {});
     // Before any config the agent answers `{}`, which means the same as the cleared config.
     const currentProxy = ((await must("GET", `${app("proxy")}/config`)) ?? {}) as Json;
     if (canon(norm(currentProxy)) !== canon(wantedProxy)) {

@@ -93,8 +93,8 @@ describe("the ZTM reconciler against the recorded agent", () => {
   test("resolves endpoint names to ids for entrances and exits, as the ztm CLI does", async () => {
     const named: DesiredState = {
       ...desired,
-      outbound: [{ ...desired.outbound[0]!, entrances: ["ep-b"] }],
-      inbound: [{ ...desired.inbound[0]!, exits: ["ep-b"] }],
+      outbound: [{ ...desired.outbound[0], entrances: ["ep-b"] }],
+      inbound: [{ ...desired.inbound[0], exits: ["ep-b"] }],
     };
     expect((await run(agent, named)).code).toBe(0);
     expect(agent.state.outbound[0]?.entrances).toEqual([EP_B]);
@@ -107,7 +107,7 @@ describe("the ZTM reconciler against the recorded agent", () => {
   test("an unknown endpoint name is reported plainly and nothing is posted with it", async () => {
     const r = await run(agent, {
       ...desired,
-      outbound: [{ ...desired.outbound[0]!, entrances: ["ep-zz"] }],
+      outbound: [{ ...desired.outbound[0], entrances: ["ep-zz"] }],
     });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/not yet: endpoint ep-zz is not in mesh m1 \(yet\)/);
@@ -119,7 +119,7 @@ describe("the ZTM reconciler against the recorded agent", () => {
     agent.calls.length = 0;
     await run(agent, {
       ...desired,
-      outbound: [{ ...desired.outbound[0]!, targets: [{ host: "web.shop.svc", port: 9090 }] }],
+      outbound: [{ ...desired.outbound[0], targets: [{ host: "web.shop.svc", port: 9090 }] }],
       inbound: [],
       proxy: null,
     });
