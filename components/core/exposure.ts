@@ -34,7 +34,14 @@ export const ServiceExposure = z
   .default({ type: "ClusterIP", sourceRanges: [], annotations: {} });
 export type ServiceExposure = z.output<typeof ServiceExposure>;
 
-/** The Service spec fields for an exposure: nothing extra for ClusterIP, every hardening for LoadBalancer. */
+/**
+ * The Service spec fields for an exposure: nothing extra for ClusterIP, every hardening for
+ * LoadBalancer. `externalTrafficPolicy: Local` keeps the client address that
+ * `loadBalancerSourceRanges` filters on, at a documented cost: the API server allocates a
+ * `healthCheckNodePort`, kube-proxy's HTTP health endpoint on every node (the pack's
+ * zero-exposure report lists it). Load balancers that target node ports cannot work with
+ * `allocateLoadBalancerNodePorts: false`; use one that targets pod IPs.
+ */
 export function exposureSpec(e: ServiceExposure): Record<string, unknown> {
   if (e.type !== "LoadBalancer") return { type: "ClusterIP" };
   return {

@@ -30,6 +30,14 @@ export function exposuresOf(obj: KubeObject): string[] {
           : "a LoadBalancer Service that also opens node ports",
       );
     }
+    // kube-proxy serves an HTTP health check on this node port on every node (ServiceSpec
+    // healthCheckNodePort), allocated even with allocateLoadBalancerNodePorts: false.
+    if (svc.type === "LoadBalancer" && svc.externalTrafficPolicy === "Local") {
+      const port = typeof svc.healthCheckNodePort === "number" ? ` ${svc.healthCheckNodePort}` : "";
+      out.push(
+        `a health check node port${port} on every node (kube-proxy's HTTP health endpoint, allocated for externalTrafficPolicy: Local)`,
+      );
+    }
     if (Array.isArray(svc.externalIPs) && svc.externalIPs.length > 0)
       out.push(`externalIPs ${svc.externalIPs.join(", ")}`);
   }

@@ -279,7 +279,14 @@ describe("judging one object with config", () => {
 
 describe("zero-exposure", () => {
   test("lists every way in", () => {
-    expect(exposuresOf(service(hardenedLb))).toEqual(["a LoadBalancer Service"]);
+    expect(exposuresOf(service(hardenedLb))).toEqual([
+      "a LoadBalancer Service",
+      "a health check node port on every node (kube-proxy's HTTP health endpoint, allocated for externalTrafficPolicy: Local)",
+    ]);
+    // The API server allocates it (ServiceSpec.healthCheckNodePort), so a live object names it.
+    expect(exposuresOf(service({ ...hardenedLb, healthCheckNodePort: 31234 }))[1]).toMatch(
+      /^a health check node port 31234 on every node/,
+    );
     expect(exposuresOf(service({ type: "LoadBalancer", externalIPs: ["1.1.1.1"] }))).toEqual([
       "a LoadBalancer Service that also opens node ports",
       "externalIPs 1.1.1.1",

@@ -1,0 +1,148 @@
+// End-to-end through the real Pulumi engine: every blueprint previewed with the zeroport pack, up,
+// compared with `zeroport render`, previewed for no changes, changed so its pods roll, destroyed.
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import { BLUEPRINTS, runFromStackConfig } from "../../stacks";
+import {
+  createCluster,
+  e2eConfig,
+  liveMismatches,
+  objectKey,
+  renderBlueprint,
+  volumeFor,
+  type Cluster,
+} from "./cluster";
+import {
+  POLICY_PACK_LAUNCHER,
+  fakeLoadBalancers,
+  mandatoryViolations,
+  startEngine,
+  withContextAliases,
+  type Engine,
+} from "./engine";
+import { waitFor, type KubeObject } from "./kube-client";
+import { secretStrings, withChangedResources } from "./blueprint-changes";
+
+let cluster: Cluster;
+let engine: Engine;
+let stopLoadBalancers: () => void;
+const timings: string[] = [];
+
+beforeAll(async () => {
+  cluster = createCluster("zeroport-engine", ["pulumi", "pulumi-resource-kubernetes"]);
+  const kubeconfig = withContextAliases(cluster.kubeconfig, ["cluster-a", "cluster-b"]);
+  engine = await startEngine(cluster.workdir, kubeconfig);
+  stopLoadBalancers = fakeLoadBalancers(cluster.client);
+}, 600_000);
+
+afterAll(() => {
+  stopLoadBalancers?.();
+  for (const line of timings) process.stdout.write(`${line}\n`);
+  cluster?.delete();
+}, 120_000);
+
+async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await run();
+  } finally {
+    timings.push(`timing: ${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+const stackConfig = (name: string, config: unknown) => ({
+  "zeroport:blueprint": { value: name },
+  "zeroport:config": { value: JSON.stringify(config), secret: true },
+});
+
+describe.each(Object.keys(BLUEPRINTS))("blueprint %s through the Pulumi engine", (name) => {
+  const config = e2eConfig(name);
+  let manifests: KubeObject[] = [];
+  let stack: Awaited<ReturnType<Engine["stack"]>>;
+  const claims = () => manifests.filter((m) => m.kind === "PersistentVolumeClaim");
+
+  beforeAll(async () => {
+    manifests = renderBlueprint(name, cluster.workdir, config);
+    stack = await engine.stack(name, async () => runFromStackConfig(), stackConfig(name, config));
+    for (const pvc of claims()) await cluster.client.apply(volumeFor(pvc));
+  }, 300_000);
+
+  test("preview with the zeroport pack: the pack runs and finds no mandatory violation", async () => {
+    const r = await timed(`${name} preview`, () =>
+      stack.preview({ policyPacks: [POLICY_PACK_LAUNCHER] }),
+    );
+    expect(mandatoryViolations(r.stdout)).toEqual([]);
+    expect(r.stdout).toMatch(/Policies:|zeroport/);
+  }, 300_000);
+
+  test("up creates exactly what zeroport render prints", async () => {
+    await timed(`${name} up`, () => stack.up());
+    expect(await liveMismatches(cluster.client, manifests)).toEqual([]);
+  }, 900_000);
+
+  test("a second preview expects no changes (no perpetual diff)", async () => {
+    await stack.preview({ expectNoChanges: true });
+  }, 300_000);
+
+  test("a change that restarts pods rolls them and keeps every claim and identity Secret", async () => {
+    const stateful = manifests.filter(
+      (m) => m.kind === "PersistentVolumeClaim" || m.kind === "Secret",
+    );
+    const uids = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          stateful.map(async (m) => [objectKey(m), (await cluster.client.get(m))?.metadata.uid]),
+        ),
+      ) as Record<string, unknown>;
+    const workloads = manifests.filter((m) => m.kind === "Deployment" || m.kind === "DaemonSet");
+    const templates = async () =>
+      Promise.all(workloads.map(async (m) => JSON.stringify((await cluster.client.get(m))?.spec)));
+    const before = { uids: await uids(), templates: await templates() };
+    const changed = withChangedResources(name, config);
+    await stack.setAllConfig(stackConfig(name, changed));
+    const r = await timed(`${name} up (change)`, () => stack.up());
+    expect(r.summary.resourceChanges?.replace ?? 0).toBe(0);
+    expect(await uids()).toEqual(before.uids);
+    const after = await templates();
+    expect(after.filter((t, i) => t !== before.templates[i])).toHaveLength(workloads.length);
+    expect(
+      await liveMismatches(cluster.client, renderBlueprint(name, cluster.workdir, changed)),
+    ).toEqual([]);
+  }, 900_000);
+
+  test("the exported state holds no secret of the config in plaintext", async () => {
+    const state = JSON.stringify(await stack.exportStack());
+    const leaked = secretStrings(config).filter((s) => state.includes(s));
+    expect(leaked).toEqual([]);
+  }, 120_000);
+
+  test("destroy leaves nothing", async () => {
+    await timed(`${name} destroy`, () => stack.destroy());
+    for (const m of manifests) {
+      await waitFor(`${objectKey(m)} gone`, 180_000, async () =>
+        (await cluster.client.get(m)) ? "still there" : true,
+      );
+    }
+    // Retain volumes are Released now; the next run gets fresh ones.
+    for (const pvc of claims()) await cluster.client.delete(volumeFor(pvc));
+    await stack.workspace.removeStack(name);
+  }, 600_000);
+});
+
+describe("a deliberately insecure program", () => {
+  test("fails preview with exactly its mandatory violations", async () => {
+    const stack = await engine.stack("insecure", async () => {
+      new k8s.yaml.v2.ConfigFile("insecure", { file: path.join(__dirname, "insecure.yaml") });
+    });
+    const failure = (await stack.preview({ policyPacks: [POLICY_PACK_LAUNCHER] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { stdout?: string; message?: string } | undefined;
+    expect(failure).toBeDefined();
+    expect(mandatoryViolations(`${failure?.stdout ?? ""}${failure?.message ?? ""}`)).toEqual([
+      "no-host-ports kubernetes:apps/v1:Deployment: insecure:default/host-port-app",
+      "no-loadbalancer-node-ports kubernetes:core/v1:Service: insecure:default/lb-with-node-ports",
+      "no-nodeport-services kubernetes:core/v1:Service: insecure:default/open-nodeport",
+    ]);
+  }, 300_000);
+});

@@ -1,0 +1,145 @@
+// The real Pulumi engine for the e2e suite: the CLI and the Kubernetes provider built from Go
+// modules by build-tools.sh, a file backend, a passphrase secrets provider, and programs run
+// through the Automation API (inline: this Node process serves the language runtime, so no
+// Node.js language host is needed). The policy pack runs as an executable analyzer.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import * as YAML from "yaml";
+import { BIN, ROOT, TOOLS } from "./cluster";
+import type { KubeClient } from "./kube-client";
+
+/** The pack as users run it with CLI 3.255 or later: `--policy-pack <executable>`. */
+export const POLICY_PACK_LAUNCHER = path.join(ROOT, "bin", "zeroport-policy-pack.js");
+const PROJECT = "zeroport-e2e";
+
+export interface Engine {
+  /** A stack of an inline program, with its config set (secret values encrypted). */
+  stack(
+    name: string,
+    program: PulumiFn,
+    config?: Record<string, { value: string; secret?: boolean }>,
+  ): Promise<Stack>;
+}
+
+/**
+ * The provider plugin is installed from the locally built binary into an isolated PULUMI_HOME,
+ * and plugin downloads are switched off: nothing is fetched from the network.
+ */
+export async function startEngine(workdir: string, kubeconfig: string): Promise<Engine> {
+  const home = path.join(workdir, "pulumi-home");
+  const state = path.join(workdir, "state");
+  fs.mkdirSync(state, { recursive: true });
+  const env: Record<string, string> = {
+    PULUMI_HOME: home,
+    PULUMI_CONFIG_PASSPHRASE: "zeroport-e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    KUBECONFIG: kubeconfig,
+    PATH: `${BIN}:${process.env.PATH ?? ""}`,
+  };
+  const kv = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string }>;
+    }
+  ).packages["node_modules/@pulumi/kubernetes"]?.version;
+  execFileSync(
+    path.join(BIN, "pulumi"),
+    [
+      "plugin",
+      "install",
+      "resource",
+      "kubernetes",
+      String(kv),
+      "--file",
+      path.join(BIN, "pulumi-resource-kubernetes"),
+    ],
+    { env: { ...process.env, ...env }, stdio: "pipe" },
+  );
+  const pulumiCommand = await PulumiCommand.get({ root: TOOLS, skipVersionCheck: true });
+  return {
+    async stack(name, program, config = {}) {
+      const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: name, projectName: PROJECT, program },
+        {
+          pulumiCommand,
+          envVars: env,
+          workDir: path.join(workdir, "project"),
+          projectSettings: {
+            name: PROJECT,
+            runtime: "nodejs",
+            backend: { url: `file://${state}` },
+          },
+          secretsProvider: "passphrase",
+        },
+      );
+      await stack.setAllConfig(config);
+      return stack;
+    },
+  };
+}
+
+/** A kubeconfig whose current context also answers as `aliases` (for multi-cluster blueprints). */
+export function withContextAliases(kubeconfig: string, aliases: string[]): string {
+  const config = YAML.parse(fs.readFileSync(kubeconfig, "utf8")) as {
+    contexts: { name: string; context: unknown }[];
+    "current-context": string;
+  };
+  const current = config.contexts.find((c) => c.name === config["current-context"]);
+  for (const name of aliases) config.contexts.push({ name, context: current?.context });
+  const out = path.join(path.dirname(kubeconfig), "kubeconfig-aliased");
+  fs.writeFileSync(out, YAML.stringify(config));
+  return out;
+}
+
+/**
+ * Stands in for a cloud load balancer controller: gives every LoadBalancer Service an address, as
+ * the provider waits for one. Returns a stop function.
+ */
+export function fakeLoadBalancers(client: KubeClient): () => void {
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      try {
+        const list = await client.json<{
+          items: {
+            metadata: { name: string; namespace: string };
+            spec: { type?: string };
+            status?: { loadBalancer?: { ingress?: unknown[] } };
+          }[];
+        }>("GET", "/api/v1/services");
+        for (const s of list.items) {
+          if (s.spec.type !== "LoadBalancer" || (s.status?.loadBalancer?.ingress ?? []).length > 0)
+            continue;
+          await client.request(
+            "PATCH",
+            `/api/v1/namespaces/${s.metadata.namespace}/services/${s.metadata.name}/status`,
+            JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: "192.0.2.10" }] } } }),
+            "application/merge-patch+json",
+          );
+        }
+      } catch {
+        // The API server may be busy; the next round tries again.
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void loop();
+  return () => {
+    running = false;
+  };
+}
+
+/** `[mandatory] <policy> (<type>: <name>)` lines of a preview's output, sorted. */
+export function mandatoryViolations(output: string): string[] {
+  return [...output.matchAll(/\[mandatory\]\s+(\S+)\s+\(([^)]*)\)/g)]
+    .map((m) => `${m[1]} ${m[2]}`)
+    .sort();
+}

@@ -1,0 +1,238 @@
+// One test per row of docs/upstream.md: each checks that what zeroport renders is what the
+// upstream file and line there require. The first test keeps the page and this file in step.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { IMAGES } from "../components/core/images";
+import { ZITI_GROUP } from "../components/core/security";
+import {
+  NodeProxyDaemonset,
+  NodeProxyDaemonsetArgsSchema,
+} from "../components/ziti/node-proxy-daemonset";
+import { corednsSnippets } from "../components/ziti/coredns-snippets";
+import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
+import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
+import { agentCommand } from "../components/ztm/agent";
+import { ZTM_USER } from "../components/ztm/common";
+import { hubCommand } from "../components/ztm/hub";
+import { caImportScript } from "../components/ztm/hub-ca-import";
+import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
+import { exposuresOf } from "../policy/rules";
+import { identityJson, jwt } from "./helpers/fixtures";
+import { podSpecOf, render } from "./helpers/mocks";
+
+const PAGE = fs.readFileSync(path.join(__dirname, "..", "docs", "upstream.md"), "utf8");
+const DOCKERFILE = fs.readFileSync(
+  path.join(__dirname, "..", "images", "nginx-ziti", "Dockerfile"),
+  "utf8",
+);
+type Container = {
+  name: string;
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  securityContext?: Record<string, unknown>;
+  startupProbe?: { exec: { command: string[] } };
+  volumeMounts?: { mountPath: string }[];
+};
+
+const ids = Object.keys(facts());
+test("every fact on docs/upstream.md has a test here, and every test a fact there", () => {
+  const onPage = [...PAGE.matchAll(/^\| (U\d+) \|/gm)].map((m) => m[1]);
+  expect(onPage).toEqual(ids);
+});
+
+describe.each(Object.entries(facts()))("%s", (_id, check) => {
+  test("holds for what zeroport renders", async () => {
+    await check();
+  });
+});
+
+function facts(): Record<string, () => void | Promise<void>> {
+  const host = async () => {
+    const r = await render(
+      () => new ZitiHost("h", { namespace: "ziti", identity: { jwt: jwt() } }),
+    );
+    const pod = podSpecOf(r.one("Deployment"));
+    return { pod, container: (pod.containers as Container[])[0]! };
+  };
+  const nodeProxy = async (privilege: "privileged" | "netAdmin") => {
+    const r = await render(
+      () =>
+        new NodeProxyDaemonset("n", {
+          namespace: "ziti",
+          identity: { json: identityJson() },
+          privilege,
+        }),
+    );
+    return (podSpecOf(r.one("DaemonSet")).containers as Container[])[0]!;
+  };
+  return {
+    U1: async () => {
+      const { pod, container } = await host();
+      expect((pod.securityContext as { runAsGroup: number }).runAsGroup).toBe(2171);
+      expect(container.securityContext?.runAsGroup).toBe(2171);
+    },
+    U2: async () => {
+      expect(ZITI_GROUP).toBe(2171);
+      expect(((await host()).pod.securityContext as { fsGroup: number }).fsGroup).toBe(2171);
+    },
+    U3: async () => {
+      const { container } = await host();
+      expect([container.securityContext?.runAsUser, container.securityContext?.runAsGroup]).toEqual(
+        [65534, 2171],
+      );
+      expect(IMAGES.zitiHost).toBe("docker.io/openziti/ziti-host:1.18.7");
+    },
+    U4: async () => {
+      const c = await nodeProxy("netAdmin");
+      expect(c.securityContext).toMatchObject({
+        runAsUser: 0,
+        runAsGroup: 2171,
+        capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] },
+      });
+    },
+    U5: () => {
+      const parse = (dnsUpstream: string) =>
+        NodeProxyDaemonsetArgsSchema.safeParse({ identity: { json: identityJson() }, dnsUpstream })
+          .success;
+      expect([parse("10.96.0.10"), parse("10.96.0.10:53"), parse("kube-dns.kube-system")]).toEqual([
+        true,
+        false,
+        false,
+      ]);
+    },
+    U6: async () => {
+      const { container } = await host();
+      expect(container.env?.map((e) => e.name)).toEqual(
+        expect.arrayContaining(["ZITI_IDENTITY_DIR", "ZITI_IDENTITY_BASENAME"]),
+      );
+      expect(container.env?.find((e) => e.name === "ZITI_IDENTITY_DIR")?.value).toBe(
+        "/ziti-edge-tunnel",
+      );
+      expect(container.volumeMounts?.map((m) => m.mountPath)).toContain(
+        "/var/run/secrets/netfoundry.io/enrollment-token",
+      );
+    },
+    U7: async () => {
+      expect(TUNNEL_STATUS_PROBE).toEqual([
+        "/bin/sh",
+        "-c",
+        expect.stringContaining("ziti-edge-tunnel tunnel_status"),
+      ]);
+      expect(TUNNEL_STATUS_PROBE[2]).toContain("jq -e '.Success == true'");
+      expect((await host()).container.startupProbe?.exec.command).toEqual(TUNNEL_STATUS_PROBE);
+    },
+    U8: () => {
+      const args = TproxySidecarArgsSchema.parse({ namespace: "shop", identity: { jwt: jwt() } });
+      const identity = {
+        secretName: "t",
+        key: "enrollment.jwt",
+        contents: "jwt" as const,
+        namespace: "shop",
+      };
+      const inject = (kind: string) =>
+        tproxyInjection(args, identity, "t").inject(
+          { containers: [{ name: "app", image: "app:1" }] },
+          { kind, name: "web", namespace: "shop", replicas: 1 },
+        );
+      expect(() => inject("Deployment")).toThrow(/one-time enrollment JWT is spent/);
+      expect(() => inject("Pod")).not.toThrow();
+    },
+    U9: () => {
+      expect(
+        corednsSnippets(["ziti.internal"], "100.64.0.2", ["169.254.20.10", "10.96.0.10"])
+          .nodeLocalDns,
+      ).toContain("bind 169.254.20.10 10.96.0.10");
+    },
+    U10: () => {
+      const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });
+      expect(script).toContain("ztm ca import --data /data --cert /ca/cert.pem --key /ca/key.pem");
+      expect(script).toContain("ztm ca export --data /data --cert");
+    },
+    U11: () => {
+      expect(caImportScript({ data: "/data", cert: "/c", key: "/k" })).toMatch(
+        /^timeout 60 ztm ca import/m,
+      );
+    },
+    U12: () => {
+      expect(hubCommand({ port: 8888, names: ["hub.example.com:8888"] })).toEqual([
+        "ztm",
+        "run",
+        "hub",
+        "--listen",
+        "0.0.0.0:8888",
+        "--data",
+        "/data",
+        "--names",
+        "hub.example.com:8888",
+        "--permit",
+        "/permit/root.json",
+      ]);
+    },
+    U13: () => {
+      expect(agentCommand({ mesh: "m", endpoint: "e" })).toEqual([
+        "ztm",
+        "run",
+        "agent",
+        "--listen",
+        "127.0.0.1:7777",
+        "--data",
+        "/data",
+        "--join",
+        "m",
+        "--join-as",
+        "e",
+        "--permit",
+        "/permit/permit.json",
+      ]);
+    },
+    U14: () => {
+      expect([IMAGES.ztmHub, IMAGES.ztmAgent]).toEqual([
+        "docker.io/flomesh/ztm-hub:1.0.4",
+        "docker.io/flomesh/ztm-agent:1.0.4",
+      ]);
+    },
+    U15: () => {
+      expect(ZTM_USER).toEqual({ uid: 1000, gid: 1000 });
+    },
+    U16: () => {
+      expect(reconcilerScript()).toContain("({ ip: l.ip, port: l.port })");
+    },
+    U17: () => {
+      expect(reconcilerScript()).toContain("/endpoints`");
+    },
+    U18: () => {
+      expect(reconcilerScript()).toMatch(/is not in mesh .* \(yet\)/);
+    },
+    U19: () => {
+      expect(reconcilerScript()).toContain('"rules"');
+    },
+    U20: () => {
+      expect(reconcilerScript()).toContain("ZTM_STUCK_FILE");
+    },
+    U21: () => {
+      expect(DOCKERFILE).toContain('ngx_module_libs="-L/usr/local/lib -lziti"');
+      expect(DOCKERFILE).toContain(
+        "ldd /usr/lib/nginx/modules/ngx_ziti_module.so | grep -q 'libziti'",
+      );
+      expect(DOCKERFILE).toContain("nginx -t -c /tmp/check.conf");
+    },
+    U22: () => {
+      expect(DOCKERFILE).toContain("-I/src/ziti-sdk-c/build/_deps/uv-mbed-src/include");
+    },
+    U23: () => {
+      expect(DOCKERFILE).toContain("-DZITI_BUILD_TESTS=OFF -DZITI_BUILD_PROGRAMS=OFF");
+    },
+    U24: () => {
+      const lb = {
+        kind: "Service",
+        metadata: { name: "hub" },
+        spec: {
+          type: "LoadBalancer",
+          allocateLoadBalancerNodePorts: false,
+          externalTrafficPolicy: "Local",
+        },
+      };
+      expect(exposuresOf(lb).join("; ")).toContain("health check node port");
+    },
+  };
+}
