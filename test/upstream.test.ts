@@ -52,7 +52,7 @@ function facts(): Record<string, () => void | Promise<void>> {
       () => new ZitiHost("h", { namespace: "ziti", identity: { jwt: jwt() } }),
     );
     const pod = podSpecOf(r.one("Deployment"));
-    return { pod, container: (pod.containers as Container[])[0]! };
+    return { pod, container: (pod.containers as Container[])[0] };
   };
   const nodeProxy = async (privilege: "privileged" | "netAdmin") => {
     const r = await render(
@@ -63,7 +63,7 @@ function facts(): Record<string, () => void | Promise<void>> {
           privilege,
         }),
     );
-    return (podSpecOf(r.one("DaemonSet")).containers as Container[])[0]!;
+    return (podSpecOf(r.one("DaemonSet")).containers as Container[])[0];
   };
   return {
     U1: async () => {

@@ -63,7 +63,11 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s through the Pulumi engine",
 
   beforeAll(async () => {
     manifests = renderBlueprint(name, cluster.workdir, config);
-    stack = await engine.stack(name, async () => runFromStackConfig(), stackConfig(name, config));
+    stack = await engine.stack(
+      name,
+      () => Promise.resolve(runFromStackConfig()),
+      stackConfig(name, config),
+    );
     for (const pvc of claims()) await cluster.client.apply(volumeFor(pvc));
   }, 300_000);
 
@@ -131,8 +135,9 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s through the Pulumi engine",
 
 describe("a deliberately insecure program", () => {
   test("fails preview with exactly its mandatory violations", async () => {
-    const stack = await engine.stack("insecure", async () => {
+    const stack = await engine.stack("insecure", () => {
       new k8s.yaml.v2.ConfigFile("insecure", { file: path.join(__dirname, "insecure.yaml") });
+      return Promise.resolve();
     });
     const failure = (await stack.preview({ policyPacks: [POLICY_PACK_LAUNCHER] }).then(
       () => undefined,
