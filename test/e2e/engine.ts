@@ -2,7 +2,6 @@
 // modules by build-tools.sh, a file backend, a passphrase secrets provider, and programs run
 // through the Automation API (inline: this Node process serves the language runtime, so no
 // Node.js language host is needed). The policy pack runs as an executable analyzer.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -12,7 +11,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
-import { BIN, ROOT, TOOLS } from "./cluster";
+import { ROOT, TOOLS } from "./cluster";
 import type { KubeClient } from "./kube-client";
 
 /** The pack as users run it with CLI 3.255 or later: `--policy-pack <executable>`. */
@@ -29,13 +28,15 @@ export interface Engine {
 }
 
 /**
- * The provider plugin is installed from the locally built binary into an isolated PULUMI_HOME,
- * and plugin downloads are switched off: nothing is fetched from the network.
+ * The CLI finds the provider built beside it (it says "using pulumi-resource-kubernetes from
+ * $PATH"); plugin downloads are switched off, so nothing is fetched from the network, and
+ * PULUMI_HOME is private to the run.
  */
 export async function startEngine(workdir: string, kubeconfig: string): Promise<Engine> {
   const home = path.join(workdir, "pulumi-home");
   const state = path.join(workdir, "state");
   fs.mkdirSync(state, { recursive: true });
+  fs.mkdirSync(path.join(workdir, "project"), { recursive: true });
   const env: Record<string, string> = {
     PULUMI_HOME: home,
     PULUMI_CONFIG_PASSPHRASE: "zeroport-e2e-passphrase",
@@ -43,26 +44,8 @@ export async function startEngine(workdir: string, kubeconfig: string): Promise<
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     KUBECONFIG: kubeconfig,
-    PATH: `${BIN}:${process.env.PATH ?? ""}`,
+    PATH: process.env.PATH ?? "",
   };
-  const kv = (
-    JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
-      packages: Record<string, { version: string }>;
-    }
-  ).packages["node_modules/@pulumi/kubernetes"]?.version;
-  execFileSync(
-    path.join(BIN, "pulumi"),
-    [
-      "plugin",
-      "install",
-      "resource",
-      "kubernetes",
-      String(kv),
-      "--file",
-      path.join(BIN, "pulumi-resource-kubernetes"),
-    ],
-    { env: { ...process.env, ...env }, stdio: "pipe" },
-  );
   const pulumiCommand = await PulumiCommand.get({ root: TOOLS, skipVersionCheck: true });
   return {
     async stack(name, program, config = {}) {
@@ -137,9 +120,16 @@ export function fakeLoadBalancers(client: KubeClient): () => void {
   };
 }
 
-/** `[mandatory] <policy> (<type>: <name>)` lines of a preview's output, sorted. */
+/**
+ * `<policy> <type>: <name>` for each `- [mandatory] [severity: …]  <policy>  (<type>: <name>)`
+ * line of the CLI's Policies section, sorted.
+ */
 export function mandatoryViolations(output: string): string[] {
-  return [...output.matchAll(/\[mandatory\]\s+(\S+)\s+\(([^)]*)\)/g)]
+  return [...output.matchAll(/\[mandatory\]\s+\[severity: \w+\]\s+(\S+)\s+\(([^)]*)\)/g)]
     .map((m) => `${m[1]} ${m[2]}`)
+    .filter((v, i, all) => all.indexOf(v) === i)
     .sort();
 }
+
+/** The CLI's line saying which pack ran, as it prints it for an executable pack. */
+export const PACK_RAN = `zeroport@v0.1.0 (local: ${POLICY_PACK_LAUNCHER})`;
