@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
-import * as jsyaml from "js-yaml";
-import * as YAML from "yaml";
+import { YamlError, readKubeYaml } from "./kube-yaml";
 
 /** A user input problem the CLI reports as one line and exit code 2. */
 export class UsageError extends Error {
@@ -10,68 +9,121 @@ export class UsageError extends Error {
   }
 }
 
-/** Reads a file (or `-` for stdin) as text, with a clean error when it cannot be read. */
+/**
+ * The largest input zeroport reads from one file or stdin. The API server refuses request bodies
+ * over 3 MiB; a manifest stream (helm template, kustomize build) may hold many objects, so the
+ * limit is higher, but bounded.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(file: string): UsageError {
+  return new UsageError([`${file}: larger than ${MAX_INPUT_BYTES / (1024 * 1024)} MiB; split it`]);
+}
+
+/** Reads from a descriptor until EOF or the limit, whatever it is (file, pipe, device). */
+function readBounded(fd: number, file: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue;
+      if (code === "EOF") break;
+      throw new UsageError([
+        `${file}: cannot read (${code === "EISDIR" ? "a directory" : (code ?? "error")})`,
+      ]);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw tooLarge(file);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Reads a file (or `-` for stdin) as text, with a clean error when it cannot be read. Only
+ * regular files are read (a symlink is followed to one); a FIFO, device or socket is refused,
+ * and nothing is read past {@link MAX_INPUT_BYTES}.
+ */
 export function readText(
   file: string,
-  stdin: () => string = () => fs.readFileSync(0, "utf8"),
+  stdin: () => string = () => readBounded(0, "stdin"),
 ): string {
   if (file === "-") return stdin();
+  let stat: fs.Stats;
   try {
-    return fs.readFileSync(file, "utf8");
+    stat = fs.statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError([
       `${file}: cannot read (${code === "ENOENT" ? "no such file" : (code ?? "error")})`,
     ]);
   }
-}
-
-/**
- * Parses every YAML (or JSON, which is YAML) document in `text`. A syntax error names the file,
- * line and column.
- */
-export function parseDocuments(text: string, file: string): { value: unknown; line: number }[] {
-  const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const out: { value: unknown; line: number }[] = [];
-  for (const doc of list) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw new UsageError([`${file}:${pos.line}:${pos.col}: ${err.message.split("\n")[0]}`]);
-    }
-    const start = doc.contents?.range?.[0] ?? 0;
-    out.push({
-      value: doc.toJS({ maxAliasCount: 100 }) as unknown,
-      line: lineCounter.linePos(start).line,
-    });
-  }
-  return out;
-}
-
-/**
- * The documents of `text` as values, fast (js-yaml, about ten times quicker than the `yaml`
- * library's full syntax tree): the path for scanning many manifests. Errors are reported by
- * {@link parseDocuments}, which names the line and column.
- */
-export function loadDocuments(text: string, file: string): unknown[] {
+  if (stat.isDirectory()) throw new UsageError([`${file}: is a directory`]);
+  if (!stat.isFile())
+    throw new UsageError([`${file}: not a regular file (a device, FIFO or socket)`]);
+  if (stat.size > MAX_INPUT_BYTES) throw tooLarge(file);
+  let fd: number;
   try {
-    return jsyaml.loadAll(text);
+    fd = fs.openSync(file, "r");
   } catch (e) {
-    parseDocuments(text, file);
-    const mark = (e as { mark?: { line: number; column: number } }).mark;
     throw new UsageError([
-      `${file}:${(mark?.line ?? 0) + 1}:${(mark?.column ?? 0) + 1}: ${(e as Error).message.split("\n")[0]}`,
+      `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
     ]);
   }
+  try {
+    return readBounded(fd, file);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The line (1-based) each document of `text` starts on, as the `---` markers divide it. */
+function documentLines(text: string): number[] {
+  const lines = text.split("\n");
+  const starts: number[] = [];
+  let content = false;
+  lines.forEach((line, i) => {
+    if (/^---(\s|$)/.test(line)) {
+      // The document's content starts after a bare marker, or on the marker's own line.
+      starts.push(line.trim() === "---" ? i + 2 : i + 1);
+      content = true;
+    } else if (!content && /^[^#%\s]/.test(line)) {
+      starts.push(1);
+      content = true;
+    }
+  });
+  return starts.length > 0 ? starts : [1];
+}
+
+/**
+ * Every document in `text` as Kubernetes reads it (YAML 1.1 scalars, merge keys, JSON), empty
+ * documents dropped, each with the line it starts on. A syntax error names the file, line and column.
+ */
+export function readDocuments(text: string, file: string): { value: unknown; line: number }[] {
+  let values: unknown[];
+  try {
+    values = readKubeYaml(text, { keepEmpty: true });
+  } catch (e) {
+    if (e instanceof YamlError)
+      throw new UsageError([`${file}:${e.line}:${e.column}: ${e.message}`]);
+    throw e;
+  }
+  const starts = documentLines(text);
+  const lineOf = (i: number) => (starts.length === values.length ? (starts[i] ?? 1) : 1);
+  return values
+    .map((value, i) => ({ value, line: lineOf(i) }))
+    .filter((d) => d.value !== null && d.value !== undefined);
 }
 
 /** Reads a file holding exactly one mapping (args or config), in YAML or JSON. */
 export function readMapping(file: string): Record<string, unknown> {
-  const docs = parseDocuments(readText(file), file).filter(
-    (d) => d.value !== null && d.value !== undefined,
-  );
+  const docs = readDocuments(readText(file), file);
   const first = docs[0];
   if (
     docs.length !== 1 ||

@@ -67,7 +67,9 @@ async function render(args: string[], io: Io): Promise<number> {
   const format = formatOption(values.format);
   let program: () => void;
   if (values.component !== undefined) {
-    const entry = COMPONENTS[values.component];
+    const entry = Object.hasOwn(COMPONENTS, values.component)
+      ? COMPONENTS[values.component]
+      : undefined;
     if (!entry) {
       throw new UsageError([
         `--component: must be one of ${Object.keys(COMPONENTS).join(", ")} (got ${JSON.stringify(values.component)})`,
@@ -86,7 +88,9 @@ async function render(args: string[], io: Io): Promise<number> {
       throw new UsageError(["render: name a blueprint or --component (see `zeroport blueprints`)"]);
     if (extra.length > 0)
       throw new UsageError([`render: unexpected argument ${JSON.stringify(extra[0])}`]);
-    const blueprint = BLUEPRINTS[blueprintName];
+    const blueprint = Object.hasOwn(BLUEPRINTS, blueprintName)
+      ? BLUEPRINTS[blueprintName]
+      : undefined;
     if (!blueprint) {
       throw new UsageError([
         `render: unknown blueprint ${JSON.stringify(blueprintName)}; one of ${Object.keys(BLUEPRINTS).join(", ")}`,
@@ -129,7 +133,8 @@ export async function main(
       case "stack-config": {
         const { BLUEPRINTS } = await import("../stacks");
         const [name] = rest;
-        const blueprint = name === undefined ? undefined : BLUEPRINTS[name];
+        const blueprint =
+          name !== undefined && Object.hasOwn(BLUEPRINTS, name) ? BLUEPRINTS[name] : undefined;
         if (!blueprint)
           throw new UsageError([
             `stack-config: name a blueprint: ${Object.keys(BLUEPRINTS).join(", ")}`,

@@ -3,9 +3,10 @@ import * as path from "node:path";
 import { parseArgs as parseArgv } from "node:util";
 import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
-import type { EnforcementLevel, KubeObject } from "../policy/model";
+import { describe, type EnforcementLevel, type KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
-import { UsageError, loadDocuments, parseDocuments, readMapping, readText } from "./documents";
+import { UsageError, readDocuments, readMapping, readText } from "./documents";
+import { shapeProblems } from "./object-shape";
 
 /** One verdict, as `zeroport scan --format json` prints it. */
 export interface ScanVerdict {
@@ -29,25 +30,50 @@ export interface SourcedObject {
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
 
-/** The files to read for one argument: a file, `-`, or every manifest file below a directory. */
-export function expandInput(input: string): string[] {
+/**
+ * The files to read for one argument: a file, `-`, or every manifest file below a directory.
+ * Symbolic links are followed, to files and to directories alike; a directory reached twice (a
+ * link loop) is read once. A directory that cannot be listed is an error, never skipped.
+ */
+export function expandInput(input: string, seen = new Set<string>()): string[] {
   if (input === "-") return ["-"];
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
-  } catch {
-    throw new UsageError([`${input}: no such file or directory`]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError([
+      `${input}: ${code === "ENOENT" ? "no such file or directory (or a broken link)" : `cannot read (${code ?? "error"})`}`,
+    ]);
   }
   if (!stat.isDirectory()) return [input];
+  const real = fs.realpathSync(input);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(input, { withFileTypes: true });
+  } catch (e) {
+    throw new UsageError([
+      `${input}: cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    ]);
+  }
   const out: string[] = [];
-  for (const entry of fs
-    .readdirSync(input, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(input, entry.name);
-    if (entry.isDirectory()) out.push(...expandInput(full));
+    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full));
+    if (isDir) out.push(...expandInput(full, seen));
     else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) out.push(full);
   }
   return out;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false; // A broken link named *.yaml is then reported by the read.
+  }
 }
 
 /**
@@ -57,9 +83,8 @@ export function expandInput(input: string): string[] {
  */
 export function objectsIn(text: string, file: string): SourcedObject[] {
   const out: SourcedObject[] = [];
-  const docs = loadDocuments(text, file);
-  // Lines are only needed for messages, so the slow parser that knows them runs only then.
-  const lineOf = (doc: number) => parseDocuments(text, file)[doc]?.line ?? 1;
+  const docs = readDocuments(text, file);
+  const lineOf = (doc: number) => docs[doc]?.line ?? 1;
   let index = 0;
   const add = (value: unknown, doc: number) => {
     if (value === null || value === undefined) return;
@@ -82,10 +107,15 @@ export function objectsIn(text: string, file: string): SourcedObject[] {
       add(review.object, doc);
       return;
     }
+    const problems = shapeProblems(obj);
+    if (problems.length > 0) {
+      const name = describe(obj as KubeObject);
+      throw new UsageError(problems.map((p) => `${file}:${lineOf(doc)}: ${name}: ${p}`));
+    }
     out.push({ obj: obj as KubeObject, file, index, doc });
     index += 1;
   };
-  docs.forEach((value, doc) => add(value, doc));
+  docs.forEach(({ value }, doc) => add(value, doc));
   return out;
 }
 
@@ -146,9 +176,15 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
   if (positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin)"]);
   const config = values.config !== undefined ? readPackConfig(values.config) : {};
-  const objects = positionals
-    .flatMap(expandInput)
-    .flatMap((file) => objectsIn(readText(file, stdin), file));
+  const files = positionals.flatMap((p) => expandInput(p));
+  if (files.length === 0)
+    throw new UsageError([
+      `scan: no manifest files (*.yaml, *.yml, *.json) in ${positionals.join(", ")}`,
+    ]);
+  const objects = files.flatMap((file) => objectsIn(readText(file, stdin), file));
+  // An empty render (a broken pipeline) must not pass as "nothing exposed".
+  if (objects.length === 0)
+    throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);
   const verdicts = scanObjects(objects, config);
   io.out(
     format === "json"

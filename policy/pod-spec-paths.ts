@@ -15,8 +15,16 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   DeploymentConfig: ["spec", "template", "spec"],
 };
 
+/**
+ * Where `kind` keeps its pod spec, or undefined. Own keys only: a kind such as `toString` or
+ * `constructor` must not find Object.prototype's members.
+ */
+export function podSpecPath(kind: string): readonly string[] | undefined {
+  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+}
+
 /** Where the pod's own metadata (its labels) sits: beside the pod spec. */
 export function podMetadataPath(kind: string): readonly string[] | undefined {
-  const path = POD_SPEC_PATHS[kind];
+  const path = podSpecPath(kind);
   return path ? [...path.slice(0, -1), "metadata"] : undefined;
 }

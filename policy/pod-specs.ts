@@ -1,4 +1,4 @@
-import { POD_SPEC_PATHS } from "./pod-spec-paths";
+import { podSpecPath } from "./pod-spec-paths";
 import type { KubeObject } from "./model";
 
 /** The parts of a pod spec the exposure policies read. */
@@ -16,7 +16,7 @@ export interface ContainerView {
 
 /** True for kinds that carry a pod spec. */
 export function hasPodSpec(kind: string): boolean {
-  return kind in POD_SPEC_PATHS;
+  return podSpecPath(kind) !== undefined;
 }
 
 /**
@@ -25,7 +25,7 @@ export function hasPodSpec(kind: string): boolean {
  * for messages; undefined when the object has none (or a patch leaves it out).
  */
 export function podSpecOf(obj: KubeObject): { spec: PodSpecView; path: string } | undefined {
-  const path = POD_SPEC_PATHS[obj.kind];
+  const path = podSpecPath(obj.kind);
   if (!path) return undefined;
   let node: unknown = obj;
   for (const key of path) {

@@ -35,7 +35,7 @@ export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;
  */
 export function runFromStackConfig(): void {
   const name = pulumi.runtime.getConfig("zeroport:blueprint") ?? DEFAULT_BLUEPRINT;
-  const blueprint = BLUEPRINTS[name];
+  const blueprint = Object.hasOwn(BLUEPRINTS, name) ? BLUEPRINTS[name] : undefined;
   if (!blueprint) {
     throw new ZeroportInputError("stack config", [
       {

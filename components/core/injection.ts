@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { POD_SPEC_PATHS, podMetadataPath } from "../../policy/pod-spec-paths";
+import { podMetadataPath, podSpecPath } from "../../policy/pod-spec-paths";
 import { DnsSubdomain, Labels } from "./schemas";
 
 /** The kinds a sidecar can be injected into. A CronJob's pod is its job template's pod. */
@@ -127,7 +127,7 @@ export function injectIntoWorkload(
   selector: WorkloadSelector | undefined,
   defaultNamespace: string,
 ): Record<string, unknown> | undefined {
-  const specPath = POD_SPEC_PATHS[kind];
+  const specPath = podSpecPath(kind);
   const metaPath = podMetadataPath(kind);
   if (!specPath || !metaPath || (selector && !selects(selector, kind, props))) return undefined;
   const spec = get(props, specPath);

@@ -107,7 +107,10 @@ describe("zeroport scan", () => {
   test.each([
     [["scan"], "zeroport: scan: name at least one FILE, DIR or - (stdin)"],
     [["scan", "--format", "xml", "x"], 'zeroport: --format: must be text or json (got "xml")'],
-    [["scan", "/no/such/path"], "zeroport: /no/such/path: no such file or directory"],
+    [
+      ["scan", "/no/such/path"],
+      "zeroport: /no/such/path: no such file or directory (or a broken link)",
+    ],
   ])("usage error %j", async (argv, line) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
