@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { DnsLabel } from "../components/core/schemas";
 import { parseArgs } from "../components/core/validation";
 
 /**
@@ -25,4 +26,19 @@ export function defineBlueprint<S extends z.ZodType>(blueprint: Blueprint<S>): B
 export function runBlueprint<S extends z.ZodType>(blueprint: Blueprint<S>, config: unknown): void {
   const parsed = parseArgs(blueprint.schema, config, `blueprint ${blueprint.name}`);
   blueprint.program(parsed, config as z.input<S>);
+}
+
+/**
+ * A blueprint's `name`, which prefixes its components' names (`<name>-agent-b`): short enough
+ * that every derived name is still a 63-character label, starting with a letter where a derived
+ * name is also a Service's (DNS-1035).
+ */
+export function blueprintName(fallback: string, longestSuffix: string): z.ZodDefault<z.ZodString> {
+  const max = 63 - longestSuffix.length;
+  return DnsLabel.max(
+    max,
+    `must be at most ${max} characters: its components are named <name>${longestSuffix}`,
+  )
+    .regex(/^[a-z]/, "must start with a letter: its components' names also name Services")
+    .default(fallback);
 }

@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
-import { DnsLabel } from "../components/core/schemas";
 import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
-import { defineBlueprint } from "./blueprint";
+import { blueprintName, defineBlueprint } from "./blueprint";
 import { examplePermit } from "./examples";
 
 const Cluster = z
@@ -26,7 +25,7 @@ export const ztmCrossClusterBlueprint = defineBlueprint({
     "ZTM across two clusters: hub and exit agent in cluster A, an agent with inbound tunnels in cluster B",
   schema: z
     .object({
-      name: DnsLabel.default("ztm"),
+      name: blueprintName("ztm", "-agent-a"),
       clusterA: Cluster,
       clusterB: Cluster,
       hub: ZtmHubArgsSchema,

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { DnsLabel } from "../components/core/schemas";
 import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
-import { defineBlueprint } from "./blueprint";
+import { blueprintName, defineBlueprint } from "./blueprint";
 import { examplePermit } from "./examples";
 
 /** A hub and an in-cluster agent that exposes cluster services through an outbound tunnel and the proxy. */
@@ -11,7 +10,11 @@ export const ztmMeshBlueprint = defineBlueprint({
   summary:
     "ZtmHub and ZtmAgent: cluster services reachable through a ZTM tunnel mesh instead of NodePort or LoadBalancer",
   schema: z
-    .object({ name: DnsLabel.default("ztm"), hub: ZtmHubArgsSchema, agent: ZtmAgentArgsSchema })
+    .object({
+      name: blueprintName("ztm", "-agent"),
+      hub: ZtmHubArgsSchema,
+      agent: ZtmAgentArgsSchema,
+    })
     .strict(),
   example: {
     name: "ztm",

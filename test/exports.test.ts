@@ -96,6 +96,7 @@ const CORE_EXPORTS = [
   "ZeroportInputError",
   "allowedKeysAt",
   "checkIdentityValue",
+  "componentNameIssues",
   "containerSecurityContext",
   "enrollmentJwtProblems",
   "ensureIdentitySecret",

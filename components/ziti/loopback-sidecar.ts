@@ -231,7 +231,7 @@ export class LoopbackSidecar extends SidecarComponent {
 
   constructor(name: string, args: LoopbackSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LOOPBACK_SIDECAR_TYPE, name, {}, opts);
-    const a = parseArgs(LoopbackSidecarArgsSchema, args, `LoopbackSidecar ${name}`);
+    const a = parseArgs(LoopbackSidecarArgsSchema, args, `LoopbackSidecar ${name}`, { name });
     const sc = scaffold(this, name, "LoopbackSidecar", "ziti-loopback-sidecar", a, "restricted");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

@@ -58,7 +58,11 @@ export const NginxZitiIngressArgsSchema = z
       .describe("nginx with ngx_ziti_module (required; build images/nginx-ziti)."),
     modulePath: z
       .string()
-      .startsWith("/", "must be an absolute path")
+      // It is written into nginx.conf: no whitespace, ';', '{', '}', quotes or control characters.
+      .regex(
+        /^\/[A-Za-z0-9._/+-]+$/,
+        "must be an absolute path of letters, digits, '.', '_', '-', '+' and '/'",
+      )
       .default("/usr/lib/nginx/modules/ngx_ziti_module.so"),
     binds: z
       .array(Bind)
@@ -126,7 +130,7 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
 
   constructor(name: string, args: NginxZitiIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NGINX_ZITI_INGRESS_TYPE, name, {}, opts);
-    const a = parseArgs(NginxZitiIngressArgsSchema, args, `NginxZitiIngress ${name}`);
+    const a = parseArgs(NginxZitiIngressArgsSchema, args, `NginxZitiIngress ${name}`, { name });
     const sc = scaffold(this, name, "NginxZitiIngress", COMPONENT, a, "restricted");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

@@ -61,7 +61,9 @@ export const NodeProxyDaemonsetArgsSchema = z
     dnsUpstream: IPv4.optional().describe(
       "The resolver for names that are not Ziti services: an IP address (ziti-edge-tunnel takes no port; it asks port 53).",
     ),
-    nodeSelector: z.record(z.string(), z.string()).default({}),
+    nodeSelector: Labels.default({}).describe(
+      "Node labels the pods must match (label keys and values).",
+    ),
     tolerations: z.array(Toleration).default([]),
     maxUnavailable: MaxUnavailable.default(1).describe("Nodes updated at once during a rollout."),
     persistence: persistenceObject("100Mi")
@@ -146,7 +148,7 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodeProxyDaemonsetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NODE_PROXY_TYPE, name, {}, opts);
-    const a = parseArgs(NodeProxyDaemonsetArgsSchema, args, `NodeProxyDaemonset ${name}`);
+    const a = parseArgs(NodeProxyDaemonsetArgsSchema, args, `NodeProxyDaemonset ${name}`, { name });
     const sc = scaffold(this, name, "NodeProxyDaemonset", COMPONENT, a, "privileged");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

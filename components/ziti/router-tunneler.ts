@@ -168,7 +168,10 @@ export class RouterTunneler extends pulumi.ComponentResource {
 
   constructor(name: string, args: RouterTunnelerArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ROUTER_TUNNELER_TYPE, name, {}, opts);
-    const a = parseArgs(RouterTunnelerArgsSchema, args, `RouterTunneler ${name}`);
+    const a = parseArgs(RouterTunnelerArgsSchema, args, `RouterTunneler ${name}`, {
+      name,
+      serviceName: true,
+    });
     const sc = scaffold(
       this,
       name,

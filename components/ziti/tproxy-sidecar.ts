@@ -226,7 +226,7 @@ export class TproxySidecar extends SidecarComponent {
 
   constructor(name: string, args: TproxySidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TPROXY_SIDECAR_TYPE, name, {}, opts);
-    const a = parseArgs(TproxySidecarArgsSchema, args, `TproxySidecar ${name}`);
+    const a = parseArgs(TproxySidecarArgsSchema, args, `TproxySidecar ${name}`, { name });
     // The pods this namespace will run need NET_ADMIN and root: only the privileged level admits them.
     const sc = scaffold(this, name, "TproxySidecar", "ziti-tproxy-sidecar", a, "privileged");
     const { ns } = sc;

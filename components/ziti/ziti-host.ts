@@ -72,7 +72,9 @@ export const ZitiHostArgsSchema = z
     resources: Resources.default(DEFAULT_RESOURCES),
     labels: Labels.default({}).describe("Extra labels for every object."),
     podAnnotations: Annotations.default({}),
-    nodeSelector: z.record(z.string(), z.string()).default({}),
+    nodeSelector: Labels.default({}).describe(
+      "Node labels the pods must match (label keys and values).",
+    ),
     serviceAccountName: DnsLabel.optional().describe(
       "Use this ServiceAccount instead of creating one (no token is mounted either way).",
     ),
@@ -98,7 +100,7 @@ export class ZitiHost extends pulumi.ComponentResource {
 
   constructor(name: string, args: ZitiHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZITI_HOST_TYPE, name, {}, opts);
-    const a = parseArgs(ZitiHostArgsSchema, args, `ZitiHost ${name}`);
+    const a = parseArgs(ZitiHostArgsSchema, args, `ZitiHost ${name}`, { name });
     const sc = scaffold(this, name, "ZitiHost", COMPONENT, a, "restricted");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

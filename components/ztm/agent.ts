@@ -120,7 +120,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
 
   constructor(name: string, args: ZtmAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_AGENT_TYPE, name, {}, opts);
-    const a = parseArgs(ZtmAgentArgsSchema, args, `ZtmAgent ${name}`);
+    const a = parseArgs(ZtmAgentArgsSchema, args, `ZtmAgent ${name}`, { name, serviceName: true });
     const { labels, ns } = scaffold(this, name, "ZtmAgent", COMPONENT, a, "restricted");
     const selector = selectorLabels(COMPONENT, name);
     const permit = permitVolume(name, a, ns.name, labels, this);

@@ -122,7 +122,7 @@ export class ZtmHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: ZtmHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_HUB_TYPE, name, {}, opts);
-    const a = parseArgs(ZtmHubArgsSchema, args, `ZtmHub ${name}`);
+    const a = parseArgs(ZtmHubArgsSchema, args, `ZtmHub ${name}`, { name, serviceName: true });
     const sc = scaffold(this, name, "ZtmHub", COMPONENT, a, "restricted");
     const { labels, ns } = sc;
     const pvc = persistentClaim(

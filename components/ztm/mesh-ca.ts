@@ -77,7 +77,7 @@ export class ZtmMeshCa extends pulumi.ComponentResource {
 
   constructor(name: string, args: ZtmMeshCaArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZTM_MESH_CA_TYPE, name, {}, opts);
-    const a = parseArgs(ZtmMeshCaArgsSchema, args, `ZtmMeshCa ${name}`);
+    const a = parseArgs(ZtmMeshCaArgsSchema, args, `ZtmMeshCa ${name}`, { name });
     const sc = scaffold(this, name, "ZtmMeshCa", "ztm-mesh-ca", a, "restricted");
     const { labels, ns } = sc;
     const dependsOn: pulumi.Resource[] = [];

@@ -6,6 +6,7 @@ import { BLUEPRINTS } from "../../stacks";
 import { objectsIn, scanObjects } from "../../cli/scan";
 import {
   createCluster,
+  e2eConfig,
   liveMismatches,
   objectKey as key,
   renderBlueprint,
@@ -150,3 +151,38 @@ describe("a deliberately insecure program", () => {
     ]);
   });
 });
+
+/** The longest `name` a blueprint's schema accepts (every derived name must still be valid). */
+function longestName(blueprint: string): string {
+  const schema = BLUEPRINTS[blueprint]?.schema;
+  const config = e2eConfig(blueprint) as Record<string, unknown>;
+  for (let length = 63; length > 0; length--) {
+    const name = "z".repeat(length);
+    if (schema?.safeParse({ ...config, name }).success) return name;
+  }
+  throw new Error(`${blueprint}: no name accepted`);
+}
+
+describe.each(Object.keys(BLUEPRINTS))(
+  "blueprint %s with the longest name its schema allows",
+  (name) => {
+    test("every object is accepted by the API server (strict), then deleted", async () => {
+      const long = longestName(name);
+      const manifests = renderBlueprint(name, workdir, {
+        ...(e2eConfig(name) as object),
+        name: long,
+      });
+      process.stdout.write(`note: ${name}: name of ${long.length} characters\n`);
+      for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim"))
+        await client.apply(volumeFor(pvc));
+      for (const m of manifests) await client.apply(m);
+      for (const m of [...manifests].reverse()) await client.delete(m);
+      for (const m of manifests)
+        await waitFor(`${key(m)} gone`, 180_000, async () =>
+          (await client.get(m)) ? "still there" : true,
+        );
+      for (const pvc of manifests.filter((m) => m.kind === "PersistentVolumeClaim"))
+        await client.delete(volumeFor(pvc));
+    }, 400_000);
+  },
+);
