@@ -10,6 +10,7 @@ import { DnsSubdomain, Labels, Resources } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { persistenceObject, persistentClaim } from "../core/storage";
+import { EXEMPTION_ANNOTATION } from "../../policy/model";
 import { corednsSnippets } from "./coredns-snippets";
 import { renderNodeProxyPodSpec } from "./node-proxy-pod-spec";
 
@@ -17,6 +18,15 @@ export * from "./coredns-snippets";
 export * from "./node-proxy-pod-spec";
 
 export const NODE_PROXY_TYPE = "zeroport:ziti:NodeProxyDaemonset";
+
+/**
+ * The node proxy's one named escalation of the exposure rules: hostNetwork (policy
+ * host-network-pods). It declares no ports; its nameserver listens on the tun address only.
+ */
+const NODE_PROXY_EXEMPTION = {
+  [EXEMPTION_ANNOTATION]:
+    "zeroport NodeProxyDaemonset: ziti-edge-tunnel needs the node's network to route Ziti addresses and resolve Ziti names for every pod on the node; it declares no ports and its nameserver listens on the tun address only",
+};
 const COMPONENT = "ziti-node-proxy";
 
 const Toleration = z
@@ -167,7 +177,7 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
     const daemonSet = new k8s.apps.v1.DaemonSet(
       name,
       {
-        metadata: { name, namespace: ns.name, labels },
+        metadata: { name, namespace: ns.name, labels, annotations: NODE_PROXY_EXEMPTION },
         spec: {
           selector: { matchLabels: selectorLabels(COMPONENT, name) },
           updateStrategy: {
@@ -175,7 +185,8 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
             rollingUpdate: { maxUnavailable: a.maxUnavailable, maxSurge: 0 },
           },
           template: {
-            metadata: { labels },
+            // The pods carry it too: an admission guard judges each Pod the DaemonSet creates.
+            metadata: { labels, annotations: NODE_PROXY_EXEMPTION },
             spec: renderNodeProxyPodSpec(a, {
               identity,
               ...(pvc ? { volumeClaimName: pvc.metadata.name } : {}),

@@ -30,21 +30,23 @@ export const noHostNetworkListeners: ResourcePolicy = {
 };
 
 /**
- * A hostNetwork pod without declared ports may still listen (ports are informational), so it is
- * worth a look; the node proxy, which needs the node's network to route and resolve, is one.
+ * A hostNetwork pod without declared ports still listens wherever it likes: container ports are
+ * informational (calico-node serves BGP on 179 and declares none). So it is forbidden too; a pod
+ * that needs the node's network (zeroport's node proxy is one) carries an exemption with its reason.
  */
 export const hostNetworkPods: ResourcePolicy = {
   name: "host-network-pods",
-  description: "Flags hostNetwork pods without declared ports: they may still listen on the node.",
-  defaultLevel: "advisory",
-  severity: "low",
+  description:
+    "Forbids hostNetwork pods without declared ports: they may listen on any node interface.",
+  defaultLevel: "mandatory",
+  severity: "high",
   options: {},
   check(obj) {
     const pod = podSpecOf(obj);
     if (!pod || pod.spec.hostNetwork !== true || portsOf(pod.spec).length > 0) return [];
     return [
       {
-        message: `${describe(obj)} runs in the node's network (hostNetwork) without declared ports; anything it listens on is a port of the node.`,
+        message: `${describe(obj)} runs in the node's network (hostNetwork) without declared ports: whatever it listens on is a port of the node, declared or not. Drop hostNetwork, or exempt it with the zeroport.io/exposure-exception annotation and the reason.`,
       },
     ];
   },

@@ -202,7 +202,7 @@ describe("no-host-ports", () => {
 });
 
 describe("hostNetwork", () => {
-  test("a hostNetwork pod with ports is a mandatory finding; without ports an advisory one", () => {
+  test("a hostNetwork pod is a mandatory finding with or without declared ports", () => {
     const listening = deployment(podSpec({ hostNetwork: true }));
     expect(messages(noHostNetworkListeners, listening)).toEqual([
       "Deployment shop/web runs in the node's network (hostNetwork) and declares port(s) app:8080/TCP: each listens on the node itself. Drop hostNetwork or the listener.",
@@ -211,8 +211,9 @@ describe("hostNetwork", () => {
     const quiet = deployment({ hostNetwork: true, containers: [{ name: "proxy" }] });
     expect(messages(noHostNetworkListeners, quiet)).toEqual([]);
     expect(messages(hostNetworkPods, quiet)).toEqual([
-      "Deployment shop/web runs in the node's network (hostNetwork) without declared ports; anything it listens on is a port of the node.",
+      "Deployment shop/web runs in the node's network (hostNetwork) without declared ports: whatever it listens on is a port of the node, declared or not. Drop hostNetwork, or exempt it with the zeroport.io/exposure-exception annotation and the reason.",
     ]);
+    expect(hostNetworkPods.defaultLevel).toBe("mandatory");
     expect(messages(noHostNetworkListeners, deployment(podSpec({ hostNetwork: false })))).toEqual(
       [],
     );

@@ -86,7 +86,7 @@ describe("the CrossGuard pack", () => {
       "no-service-external-ips:mandatory",
       "no-host-ports:mandatory",
       "no-host-network-listeners:mandatory",
-      "host-network-pods:advisory",
+      "host-network-pods:mandatory",
       "zero-exposure:advisory",
       "exposure-exemptions:advisory",
     ]);
