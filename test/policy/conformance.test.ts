@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
 import type { PackConfig } from "../../policy/config";
 
-const CORPUS = path.join(__dirname, "..", "..", "..", "shared", "peer-corpus");
+// A copy of shared/peer-corpus (its README gives every file's upstream repository and commit).
+const CORPUS = path.join(__dirname, "..", "fixtures", "peer-corpus");
 
 interface Expectation {
   file: string;
