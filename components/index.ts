@@ -1,5 +1,6 @@
 export * as core from "./core";
 export { ZeroportInputError } from "./core/validation";
+export * from "./guard/zero-exposure-guard";
 export * from "./ziti/loopback-sidecar";
 export * from "./ziti/nginx-ziti-ingress";
 export * from "./ziti/node-proxy-daemonset";

@@ -29,6 +29,11 @@ import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm/hub";
 import { ZtmMeshCa, ZtmMeshCaArgsSchema, type ZtmMeshCaArgs } from "./ztm/mesh-ca";
 import type { z } from "zod";
+import {
+  ZeroExposureGuard,
+  ZeroExposureGuardArgsSchema,
+  type ZeroExposureGuardArgs,
+} from "./guard/zero-exposure-guard";
 
 /** A component the CLI can render by name: its args schema and how to construct it. */
 export interface ComponentEntry {
@@ -95,5 +100,11 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
       "the ZTM mesh CA and root certificate issued by cert-manager (optionally installed)",
     schema: ZtmMeshCaArgsSchema,
     create: (name, args, opts) => new ZtmMeshCa(name, args as ZtmMeshCaArgs, opts),
+  },
+  ZeroExposureGuard: {
+    description:
+      "the exposure rules at admission: a ValidatingAdmissionPolicy and binding (CEL, no webhook)",
+    schema: ZeroExposureGuardArgsSchema,
+    create: (name, args, opts) => new ZeroExposureGuard(name, args as ZeroExposureGuardArgs, opts),
   },
 };

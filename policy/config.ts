@@ -35,7 +35,12 @@ function policyEntry(name: string) {
       .object({
         enforcementLevel: Level.optional(),
         exemptNamespaces: Strings.optional(),
-        ...(POLICY_OPTIONS[name] ?? {}),
+        ...Object.fromEntries(
+          Object.entries(POLICY_OPTIONS[name] ?? {}).map(([k, v]) => [
+            k,
+            (v as z.ZodType).optional(),
+          ]),
+        ),
       })
       .strict(),
   ]);

@@ -36,10 +36,13 @@ const ROOT_EXPORTS = [
   "TproxySidecar",
   "TproxySidecarArgsSchema",
   "WorkloadSelector",
+  "ZERO_EXPOSURE_GUARD_TYPE",
   "ZITI_HOST_TYPE",
   "ZTM_AGENT_TYPE",
   "ZTM_HUB_TYPE",
   "ZTM_MESH_CA_TYPE",
+  "ZeroExposureGuard",
+  "ZeroExposureGuardArgsSchema",
   "ZeroportInputError",
   "ZitiHost",
   "ZitiHostArgsSchema",
@@ -133,6 +136,7 @@ test("type tokens are unchanged", () => {
   }).toEqual({
     ZITI_HOST_TYPE: "zeroport:ziti:ZitiHost",
     tokens: [
+      "zeroport:guard:ZeroExposureGuard",
       "zeroport:ziti:LoopbackSidecar",
       "zeroport:ziti:NginxZitiIngress",
       "zeroport:ziti:NodeProxyDaemonset",

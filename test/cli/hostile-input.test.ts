@@ -10,6 +10,7 @@ const CASES = path.join(__dirname, "..", "fixtures", "yaml-semantics", "cases");
 const ROOT = path.join(__dirname, "..", "..");
 const mandatory = async (...argv: string[]) => {
   const r = await run("scan", "--format", "json", ...argv);
+  expect(r.stderr).toBe("");
   return (JSON.parse(r.stdout || "[]") as { policy: string; level: string; name: string }[])
     .filter((v) => v.level === "mandatory")
     .map((v) => `${v.policy} ${v.name}`);

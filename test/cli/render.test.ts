@@ -230,6 +230,7 @@ const COMPONENT_ARGS: Record<string, () => unknown> = {
   ZtmHub: () => (BLUEPRINTS["ztm-mesh"]?.example as { hub: unknown }).hub,
   ZtmAgent: () => (BLUEPRINTS["ztm-mesh"]?.example as { agent: unknown }).agent,
   ZtmMeshCa: () => ({ namespace: "ztm" }),
+  ZeroExposureGuard: () => ({ config: { "no-host-ports": { allowedHostPorts: [8080] } } }),
 };
 
 describe("zeroport render --component for every component", () => {

@@ -59,7 +59,7 @@ test("announces every policy with its default level", async () => {
     `no-service-external-ips:${EnforcementLevel.MANDATORY}`,
     `no-host-ports:${EnforcementLevel.MANDATORY}`,
     `no-host-network-listeners:${EnforcementLevel.MANDATORY}`,
-    `host-network-pods:${EnforcementLevel.ADVISORY}`,
+    `host-network-pods:${EnforcementLevel.MANDATORY}`,
     `zero-exposure:${EnforcementLevel.ADVISORY}`,
     `exposure-exemptions:${EnforcementLevel.ADVISORY}`,
   ]);

@@ -1,0 +1,64 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { PackConfigSchema } from "../../policy/config";
+import { guardManifests } from "../../policy/admission/validating-policy";
+import { standardLabels } from "../core/labels";
+import { DnsLabel, Labels } from "../core/schemas";
+import { parseArgs } from "../core/validation";
+
+export const ZERO_EXPOSURE_GUARD_TYPE = "zeroport:guard:ZeroExposureGuard";
+const COMPONENT = "zero-exposure-guard";
+
+/** The arguments of {@link ZeroExposureGuard}. */
+export const ZeroExposureGuardArgsSchema = z
+  .object({
+    config: PackConfigSchema.default({}).describe(
+      "The pack config (`--policy-pack-config` format, as `zeroport scan --config` reads it): levels, exemptNamespaces, allow-lists.",
+    ),
+    policyName: DnsLabel.default("zeroport-zero-exposure").describe(
+      "Prefix of the policy and binding names (`<policyName>-deny`, `<policyName>-warn`).",
+    ),
+    labels: Labels.default({}),
+  })
+  .strict();
+export type ZeroExposureGuardArgs = z.input<typeof ZeroExposureGuardArgsSchema>;
+
+/**
+ * The exposure rules enforced at admission by the API server itself: a ValidatingAdmissionPolicy
+ * and its binding per action (Deny for mandatory rules, Warn+Audit for advisory ones). No webhook,
+ * no controller, nothing that listens. zeroport's own escalations (the node proxy's hostNetwork)
+ * carry their exemption annotation, so a guarded cluster still admits zeroport.
+ */
+export class ZeroExposureGuard extends pulumi.ComponentResource {
+  readonly policyNames: string[];
+
+  constructor(
+    name: string,
+    args: ZeroExposureGuardArgs = {},
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(ZERO_EXPOSURE_GUARD_TYPE, name, {}, opts);
+    const a = parseArgs(ZeroExposureGuardArgsSchema, args, `ZeroExposureGuard ${name}`, { name });
+    const labels = standardLabels(COMPONENT, name, a.labels);
+    const { policies, bindings } = guardManifests(a.policyName, a.config, labels);
+    const created = policies.map(
+      (p) =>
+        new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+          String((p.metadata as { name: string }).name),
+          p as k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs,
+          { parent: this },
+        ),
+    );
+    bindings.forEach(
+      (b, i) =>
+        new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+          `${String((b.metadata as { name: string }).name)}-binding`,
+          b,
+          { parent: this, dependsOn: created[i] ? [created[i]] : [] },
+        ),
+    );
+    this.policyNames = policies.map((p) => String((p.metadata as { name: string }).name));
+    this.registerOutputs({ policyNames: this.policyNames });
+  }
+}

@@ -1,0 +1,149 @@
+// The admission guard on a real API server: every object of the peer corpus and of the YAML
+// semantics corpus is sent as a server-side dry-run create, and the admission verdict must equal
+// `zeroport scan`'s verdict for it. Updates are judged too.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isBlocking, objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
+import { createCluster, zeroport, type Cluster } from "./cluster";
+import { waitFor, type KubeObject } from "./kube-client";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures");
+let cluster: Cluster;
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return yamlFiles(full);
+    return /\.(ya?ml|json)$/.test(e.name) && e.name !== "expectations.json" ? [full] : [];
+  });
+}
+
+/** Every object the two corpora hold, as `zeroport scan` reads them (files it refuses are skipped). */
+function corpus(): SourcedObject[] {
+  return [
+    ...yamlFiles(path.join(FIXTURES, "peer-corpus")),
+    ...yamlFiles(path.join(FIXTURES, "yaml-semantics", "cases")),
+  ].flatMap((file) => {
+    try {
+      return objectsIn(fs.readFileSync(file, "utf8"), file);
+    } catch {
+      return [];
+    }
+  });
+}
+
+type Verdict = "admitted" | "denied" | "not-applicable";
+
+async function admission(obj: KubeObject): Promise<{ verdict: Verdict; detail: string }> {
+  let target: string;
+  try {
+    target = await cluster.client.pathOf(obj, false);
+  } catch (e) {
+    return { verdict: "not-applicable", detail: (e as Error).message };
+  }
+  const res = await cluster.client.request("POST", `${target}?dryRun=All`, JSON.stringify(obj));
+  if (res.status < 300) return { verdict: "admitted", detail: "" };
+  if (res.status === 403 && res.body.includes("ValidatingAdmissionPolicy"))
+    return { verdict: "denied", detail: res.body.slice(0, 300) };
+  return { verdict: "not-applicable", detail: `HTTP ${res.status} ${res.body.slice(0, 200)}` };
+}
+
+beforeAll(async () => {
+  cluster = createCluster("zeroport-guard");
+  const file = path.join(cluster.workdir, "guard.json");
+  fs.writeFileSync(file, "{}");
+  const r = zeroport(
+    "render",
+    "--component",
+    "ZeroExposureGuard",
+    "--args",
+    file,
+    "--format",
+    "json",
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  for (const m of JSON.parse(r.stdout) as KubeObject[]) await cluster.client.apply(m);
+  // Policies take effect once the API server has compiled them: wait for a known violation.
+  const probe: KubeObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "probe", namespace: "default" },
+    spec: { type: "NodePort", ports: [{ port: 80 }] },
+  };
+  await waitFor("the guard denies a NodePort Service", 60_000, async () =>
+    (await admission(probe)).verdict === "denied" ? true : "not yet",
+  );
+  const namespaces = new Set(
+    corpus()
+      .map((o) => o.obj.metadata?.namespace)
+      .filter((n): n is string => typeof n === "string"),
+  );
+  for (const name of namespaces)
+    await cluster.client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+}, 600_000);
+
+afterAll(() => cluster?.delete(), 120_000);
+
+test("admission and zeroport scan give the same verdict for every object of both corpora", async () => {
+  const objects = corpus();
+  const differences: string[] = [];
+  let compared = 0;
+  let refused = 0;
+  let denied = 0;
+  for (const o of objects) {
+    const expectDeny = scanObjects([o], {}).some(isBlocking);
+    const { verdict, detail } = await admission(o.obj as unknown as KubeObject);
+    if (verdict === "not-applicable") {
+      refused += 1; // invalid for the API server (or an unknown kind): it can never exist
+      continue;
+    }
+    compared += 1;
+    if (verdict === "denied") denied += 1;
+    if ((verdict === "denied") !== expectDeny)
+      differences.push(
+        `${path.relative(FIXTURES, o.file)}#${o.index} ${o.obj.kind}/${o.obj.metadata?.name}: scan ${expectDeny ? "denies" : "admits"}, admission ${verdict} ${detail}`,
+      );
+  }
+  process.stdout.write(
+    `parity: ${compared} objects judged by both (${denied} denied), ${refused} refused by the API server before admission (invalid or unknown kind)\n`,
+  );
+  expect(compared).toBeGreaterThan(50);
+  expect(differences).toEqual([]);
+}, 600_000);
+
+test("an update is judged too: a Service changed to NodePort is denied", async () => {
+  const svc: KubeObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "becomes-nodeport", namespace: "default" },
+    spec: { type: "ClusterIP", ports: [{ port: 80 }] },
+  };
+  await cluster.client.apply(svc);
+  const res = await cluster.client.request(
+    "PATCH",
+    "/api/v1/namespaces/default/services/becomes-nodeport",
+    JSON.stringify({ spec: { type: "NodePort" } }),
+    "application/merge-patch+json",
+  );
+  expect(res.status).toBe(403);
+  expect(res.body).toContain("no-nodeport-services");
+}, 120_000);
+
+test("zeroport's own escalation is admitted: the node proxy carries its exemption", async () => {
+  const file = path.join(cluster.workdir, "node-proxy.json");
+  const r = zeroport("render", "node-proxy", "--format", "json");
+  fs.writeFileSync(file, r.stdout);
+  const daemonSet = (JSON.parse(r.stdout) as KubeObject[]).find((m) => m.kind === "DaemonSet");
+  await cluster.client.apply({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "ziti-node" },
+  });
+  expect((await admission(daemonSet as KubeObject)).verdict).toBe("admitted");
+  const { annotations: _a, ...metadata } = (daemonSet as KubeObject).metadata as Record<
+    string,
+    unknown
+  >;
+  const bare = { ...(daemonSet as KubeObject), metadata } as KubeObject;
+  expect((await admission(bare)).verdict).toBe("denied");
+}, 120_000);
