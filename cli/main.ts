@@ -22,7 +22,7 @@ export const EXIT = { ok: 0, violations: 1, usage: 2, internal: 3 } as const;
 const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
-  zeroport scan [--format text|json] [--config FILE] FILE|DIR|- ...
+  zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE] FILE|DIR|- ...
   zeroport choose [--overlay openziti|ztm] [--dials yes|no] [--placement pod|node] [--dns yes|no]
                   [--router yes|no] [--nginx yes|no] [--cross-cluster yes|no] [--format text|json]
   zeroport stack-config <blueprint>

@@ -3,22 +3,21 @@ import * as path from "node:path";
 import { parseArgs as parseArgv } from "node:util";
 import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
-import { describe, type EnforcementLevel, type KubeObject } from "../policy/model";
+import { describe, type KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
 import { UsageError, readDocuments, readMapping, readText } from "./documents";
 import { shapeProblems } from "./object-shape";
+import {
+  FAIL_ON,
+  SCAN_FORMATS,
+  fails,
+  report,
+  type FailOn,
+  type ScanFormat,
+  type ScanVerdict,
+} from "./scan-report";
 
-/** One verdict, as `zeroport scan --format json` prints it. */
-export interface ScanVerdict {
-  policy: string;
-  level: EnforcementLevel;
-  kind: string;
-  namespace: string | null;
-  name: string | null;
-  message: string;
-  file: string;
-  index: number;
-}
+export { isBlocking, type ScanVerdict } from "./scan-report";
 
 /** A Kubernetes object read from a file: which file, its position among the file's objects, and its YAML document. */
 export interface SourcedObject {
@@ -26,6 +25,8 @@ export interface SourcedObject {
   file: string;
   index: number;
   doc: number;
+  /** The line its YAML document starts on. */
+  line: number;
 }
 
 const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
@@ -112,7 +113,7 @@ export function objectsIn(text: string, file: string): SourcedObject[] {
       const name = describe(obj as KubeObject);
       throw new UsageError(problems.map((p) => `${file}:${lineOf(doc)}: ${name}: ${p}`));
     }
-    out.push({ obj: obj as KubeObject, file, index, doc });
+    out.push({ obj: obj as KubeObject, file, index, doc, line: lineOf(doc) });
     index += 1;
   };
   docs.forEach(({ value }, doc) => add(value, doc));
@@ -134,7 +135,7 @@ export function readPackConfig(file: string): PackConfig {
 
 /** Judges every object with every enabled policy. */
 export function scanObjects(objects: readonly SourcedObject[], config: PackConfig): ScanVerdict[] {
-  return objects.flatMap(({ obj, file, index }) =>
+  return objects.flatMap(({ obj, file, index, line }) =>
     judgeObject(obj, config).map((v) => ({
       policy: v.policy,
       level: v.level,
@@ -143,35 +144,38 @@ export function scanObjects(objects: readonly SourcedObject[], config: PackConfi
       name: obj.metadata?.name ?? null,
       message: v.message,
       file,
+      line,
       index,
     })),
   );
 }
 
-/** Mandatory and remediate verdicts block: a scan cannot remediate, so it reports them as failures. */
-export function isBlocking(v: Pick<ScanVerdict, "level">): boolean {
-  return v.level === "mandatory" || v.level === "remediate";
-}
-
-function formatText(verdicts: readonly ScanVerdict[], objects: number): string {
-  const lines = verdicts.map((v) => `${v.file}#${v.index}: ${v.level}: ${v.policy}: ${v.message}`);
-  const blocking = verdicts.filter(isBlocking).length;
-  lines.push(
-    `${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)`,
-  );
-  return `${lines.join("\n")}\n`;
-}
-
-/** `zeroport scan [--format text|json] [--config FILE] FILE|DIR|- …`; returns the exit code. */
+/**
+ * `zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none]
+ * [--config FILE] FILE|DIR|- …`; returns the exit code (1 when a verdict at the --fail-on level
+ * is found).
+ */
 export function scan(args: string[], io: { out(t: string): void }, stdin?: () => string): number {
   const { values, positionals } = parseArgv({
     args,
     allowPositionals: true,
-    options: { format: { type: "string" }, config: { type: "string" } },
+    options: {
+      format: { type: "string" },
+      config: { type: "string" },
+      "fail-on": { type: "string" },
+    },
   });
-  const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UsageError([`--format: must be text or json (got ${JSON.stringify(format)})`]);
+  const format = (values.format ?? "text") as ScanFormat;
+  if (!SCAN_FORMATS.includes(format)) {
+    throw new UsageError([
+      `--format: must be ${SCAN_FORMATS.join(", ")} (got ${JSON.stringify(values.format)})`,
+    ]);
+  }
+  const failOn = (values["fail-on"] ?? "mandatory") as FailOn;
+  if (!FAIL_ON.includes(failOn)) {
+    throw new UsageError([
+      `--fail-on: must be ${FAIL_ON.join(", ")} (got ${JSON.stringify(values["fail-on"])})`,
+    ]);
   }
   if (positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin)"]);
@@ -186,10 +190,30 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
   if (objects.length === 0)
     throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);
   const verdicts = scanObjects(objects, config);
-  io.out(
-    format === "json"
-      ? `${JSON.stringify(verdicts, null, 2)}\n`
-      : formatText(verdicts, objects.length),
-  );
-  return verdicts.some(isBlocking) ? 1 : 0;
+  const judged = objects.map((o) => ({
+    file: o.file,
+    index: o.index,
+    kind: o.obj.kind,
+    name: describe(o.obj).slice(o.obj.kind.length + 1),
+  }));
+  io.out(report(format, verdicts, judged, version()));
+  return fails(verdicts, failOn) ? 1 : 0;
+}
+
+/** The package version, from source (cli/) or compiled (dist/cli/) alike. */
+function version(): string {
+  for (const up of [[".."], ["..", ".."]]) {
+    try {
+      const pkg = JSON.parse(
+        fs.readFileSync(path.join(__dirname, ...up, "package.json"), "utf8"),
+      ) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "zeroport" && pkg.version) return pkg.version;
+    } catch {
+      // Not here; try the next level up.
+    }
+  }
+  return "unknown";
 }

@@ -38,6 +38,7 @@ describe("zeroport scan", () => {
         namespace: "shop",
         name: "web",
         file,
+        line: 8,
         index: 1,
       },
       {
@@ -47,6 +48,7 @@ describe("zeroport scan", () => {
         namespace: "shop",
         name: "web",
         file,
+        line: 8,
         index: 1,
       },
     ]);
@@ -106,7 +108,10 @@ describe("zeroport scan", () => {
 
   test.each([
     [["scan"], "zeroport: scan: name at least one FILE, DIR or - (stdin)"],
-    [["scan", "--format", "xml", "x"], 'zeroport: --format: must be text or json (got "xml")'],
+    [
+      ["scan", "--format", "xml", "x"],
+      'zeroport: --format: must be text, json, sarif, junit (got "xml")',
+    ],
     [
       ["scan", "/no/such/path"],
       "zeroport: /no/such/path: no such file or directory (or a broken link)",

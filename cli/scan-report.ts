@@ -1,0 +1,159 @@
+/**
+ * `zeroport scan` reports for people and pipelines: text, JSON, SARIF 2.1.0 (GitHub code scanning
+ * and other SARIF consumers) and JUnit XML (CI test reports). Every format carries the same
+ * verdicts, with stable rule ids (the pack's policy names) and file/line locations.
+ */
+import * as path from "node:path";
+import type * as Sarif from "sarif";
+import type { EnforcementLevel } from "../policy/model";
+import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "../policy/rules";
+
+/** One verdict, as `zeroport scan --format json` prints it. */
+export interface ScanVerdict {
+  policy: string;
+  level: EnforcementLevel;
+  kind: string;
+  namespace: string | null;
+  name: string | null;
+  message: string;
+  file: string;
+  /** The line the object's YAML document starts on. */
+  line: number;
+  index: number;
+}
+
+export type ScanFormat = "text" | "json" | "sarif" | "junit";
+export const SCAN_FORMATS: readonly ScanFormat[] = ["text", "json", "sarif", "junit"];
+/** Which verdicts fail the run (exit 1): the mandatory ones (default), any finding, or none. */
+export type FailOn = "mandatory" | "advisory" | "none";
+export const FAIL_ON: readonly FailOn[] = ["mandatory", "advisory", "none"];
+
+/** Mandatory and remediate verdicts block: a scan cannot remediate, so it reports them as failures. */
+export function isBlocking(v: Pick<ScanVerdict, "level">): boolean {
+  return v.level === "mandatory" || v.level === "remediate";
+}
+
+export function fails(verdicts: readonly ScanVerdict[], failOn: FailOn): boolean {
+  if (failOn === "none") return false;
+  return failOn === "advisory" ? verdicts.length > 0 : verdicts.some(isBlocking);
+}
+
+const subject = (v: ScanVerdict) =>
+  `${v.kind} ${v.namespace ? `${v.namespace}/` : ""}${v.name ?? "(unnamed)"}`;
+
+function text(verdicts: readonly ScanVerdict[], objects: number): string {
+  const lines = verdicts.map((v) => `${v.file}#${v.index}: ${v.level}: ${v.policy}: ${v.message}`);
+  const blocking = verdicts.filter(isBlocking).length;
+  lines.push(
+    `${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+const RULES = [...RESOURCE_POLICIES, ZERO_EXPOSURE, EXPOSURE_EXEMPTIONS];
+
+function sarif(verdicts: readonly ScanVerdict[], version: string): string {
+  const uri = (file: string) =>
+    file === "-" ? "stdin" : path.relative(process.cwd(), file).split(path.sep).join("/");
+  const log: Sarif.Log = {
+    version: "2.1.0",
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "zeroport",
+            version,
+            informationUri: "https://github.com/zeroport/zeroport",
+            rules: RULES.map((r) => ({
+              id: r.name,
+              name: r.name,
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              help: {
+                text: `${r.description} Exempt one object with the annotation zeroport.io/exposure-exception: "<reason>", or a namespace with exemptNamespaces in the pack config.`,
+              },
+              defaultConfiguration: { level: r.defaultLevel === "advisory" ? "warning" : "error" },
+              properties: { severity: r.severity },
+            })),
+          },
+        },
+        results: verdicts.map((v) => ({
+          ruleId: v.policy,
+          ruleIndex: RULES.findIndex((r) => r.name === v.policy),
+          level: isBlocking(v) ? "error" : "warning",
+          message: { text: v.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: uri(v.file) },
+                region: { startLine: v.line },
+              },
+              logicalLocations: [{ name: subject(v), kind: "object" }],
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+const xml = (s: string) =>
+  s.replace(
+    /[<>&"']/g,
+    (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", '"': "quot", "'": "apos" }[c]};`,
+  );
+
+/** One test case per judged object; its blocking verdicts are failures, the rest system-out. */
+function junit(
+  verdicts: readonly ScanVerdict[],
+  objects: readonly { file: string; index: number; kind: string; name: string }[],
+): string {
+  const cases = objects.map((o) => {
+    const own = verdicts.filter((v) => v.file === o.file && v.index === o.index);
+    const failures = own
+      .filter(isBlocking)
+      .map((v) => `      <failure type="${xml(v.policy)}" message="${xml(v.message)}"/>`);
+    const notes = own
+      .filter((v) => !isBlocking(v))
+      .map((v) => `${v.level}: ${v.policy}: ${v.message}`);
+    return [
+      `    <testcase classname="${xml(o.file)}" name="${xml(`${o.kind} ${o.name}`)}">`,
+      ...failures,
+      ...(notes.length > 0 ? [`      <system-out>${xml(notes.join("\n"))}</system-out>`] : []),
+      "    </testcase>",
+    ].join("\n");
+  });
+  const failed = objects.filter((o) =>
+    verdicts.some((v) => v.file === o.file && v.index === o.index && isBlocking(v)),
+  ).length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="zeroport scan" tests="${objects.length}" failures="${failed}">`,
+    `  <testsuite name="zeroport exposure rules" tests="${objects.length}" failures="${failed}">`,
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+/** The report in `format`. */
+export function report(
+  format: ScanFormat,
+  verdicts: readonly ScanVerdict[],
+  objects: readonly { file: string; index: number; kind: string; name: string }[],
+  version: string,
+): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(verdicts, null, 2)}\n`;
+    case "sarif":
+      return sarif(verdicts, version);
+    case "junit":
+      return junit(verdicts, objects);
+    case "text":
+      return text(verdicts, objects.length);
+  }
+}
