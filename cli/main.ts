@@ -23,6 +23,7 @@ const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
   zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE] FILE|DIR|- ...
+  zeroport scan --cluster [--context NAME] [--namespace NS] [--format ...] [--fail-on ...] [--config FILE]
   zeroport choose [--overlay openziti|ztm] [--dials yes|no] [--placement pod|node] [--dns yes|no]
                   [--router yes|no] [--nginx yes|no] [--cross-cluster yes|no] [--format text|json]
   zeroport stack-config <blueprint>
@@ -127,7 +128,7 @@ export async function main(
       case "render":
         return await render(rest, io);
       case "scan":
-        return scan(rest, io, stdin);
+        return await scan(rest, io, stdin);
       case "choose":
         return choose(rest, io);
       case "stack-config": {

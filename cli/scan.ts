@@ -6,6 +6,7 @@ import { judgeObject } from "../policy/judge";
 import { describe, type KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
 import { UsageError, readDocuments, readMapping, readText } from "./documents";
+import { clusterObjects } from "./cluster-scan";
 import { shapeProblems } from "./object-shape";
 import {
   FAIL_ON,
@@ -155,7 +156,11 @@ export function scanObjects(objects: readonly SourcedObject[], config: PackConfi
  * [--config FILE] FILE|DIR|- …`; returns the exit code (1 when a verdict at the --fail-on level
  * is found).
  */
-export function scan(args: string[], io: { out(t: string): void }, stdin?: () => string): number {
+export async function scan(
+  args: string[],
+  io: { out(t: string): void },
+  stdin?: () => string,
+): Promise<number> {
   const { values, positionals } = parseArgv({
     args,
     allowPositionals: true,
@@ -163,6 +168,9 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
       format: { type: "string" },
       config: { type: "string" },
       "fail-on": { type: "string" },
+      cluster: { type: "boolean" },
+      context: { type: "string" },
+      namespace: { type: "string" },
     },
   });
   const format = (values.format ?? "text") as ScanFormat;
@@ -177,18 +185,16 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
       `--fail-on: must be ${FAIL_ON.join(", ")} (got ${JSON.stringify(values["fail-on"])})`,
     ]);
   }
-  if (positionals.length === 0)
-    throw new UsageError(["scan: name at least one FILE, DIR or - (stdin)"]);
+  if (values.cluster && positionals.length > 0)
+    throw new UsageError(["scan: --cluster reads the cluster; name no FILE, DIR or - with it"]);
+  if (!values.cluster && (values.context !== undefined || values.namespace !== undefined))
+    throw new UsageError(["scan: --context and --namespace go with --cluster"]);
+  if (!values.cluster && positionals.length === 0)
+    throw new UsageError(["scan: name at least one FILE, DIR or - (stdin), or --cluster"]);
   const config = values.config !== undefined ? readPackConfig(values.config) : {};
-  const files = positionals.flatMap((p) => expandInput(p));
-  if (files.length === 0)
-    throw new UsageError([
-      `scan: no manifest files (*.yaml, *.yml, *.json) in ${positionals.join(", ")}`,
-    ]);
-  const objects = files.flatMap((file) => objectsIn(readText(file, stdin), file));
-  // An empty render (a broken pipeline) must not pass as "nothing exposed".
-  if (objects.length === 0)
-    throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);
+  const objects = values.cluster
+    ? await clusterObjects({ context: values.context, namespace: values.namespace })
+    : readObjects(positionals, stdin);
   const verdicts = scanObjects(objects, config);
   const judged = objects.map((o) => ({
     file: o.file,
@@ -198,6 +204,20 @@ export function scan(args: string[], io: { out(t: string): void }, stdin?: () =>
   }));
   io.out(report(format, verdicts, judged, version()));
   return fails(verdicts, failOn) ? 1 : 0;
+}
+
+/** The objects of every file the arguments name; no object at all is a usage error. */
+function readObjects(positionals: string[], stdin?: () => string): SourcedObject[] {
+  const files = positionals.flatMap((p) => expandInput(p));
+  if (files.length === 0)
+    throw new UsageError([
+      `scan: no manifest files (*.yaml, *.yml, *.json) in ${positionals.join(", ")}`,
+    ]);
+  const objects = files.flatMap((file) => objectsIn(readText(file, stdin), file));
+  // An empty render (a broken pipeline) must not pass as "nothing exposed".
+  if (objects.length === 0)
+    throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);
+  return objects;
 }
 
 /** The package version, from source (cli/) or compiled (dist/cli/) alike. */

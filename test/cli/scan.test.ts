@@ -107,7 +107,7 @@ describe("zeroport scan", () => {
   });
 
   test.each([
-    [["scan"], "zeroport: scan: name at least one FILE, DIR or - (stdin)"],
+    [["scan"], "zeroport: scan: name at least one FILE, DIR or - (stdin), or --cluster"],
     [
       ["scan", "--format", "xml", "x"],
       'zeroport: --format: must be text, json, sarif, junit (got "xml")',

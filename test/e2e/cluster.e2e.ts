@@ -12,6 +12,7 @@ import {
   renderBlueprint,
   volumeFor,
   zeroport,
+  zeroportWith,
   type Cluster,
 } from "./cluster";
 import { waitFor, type KubeObject } from "./kube-client";
@@ -129,6 +130,49 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (name) => {
 
 describe("a deliberately insecure program", () => {
   const fixture = path.join(__dirname, "insecure.yaml");
+
+  test("zeroport scan --cluster finds it running, with the node ports the API server allocated", async () => {
+    const objects = objectsIn(fs.readFileSync(fixture, "utf8"), fixture).map(
+      (o) => o.obj as unknown as KubeObject,
+    );
+    for (const o of objects) await client.apply(o);
+    try {
+      const r = zeroportWith(
+        { KUBECONFIG: cluster.kubeconfig },
+        "scan",
+        "--cluster",
+        "--namespace",
+        "default",
+        "--format",
+        "json",
+      );
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(1);
+      const verdicts = JSON.parse(r.stdout) as {
+        policy: string;
+        level: string;
+        kind: string;
+        name: string;
+        message: string;
+        file: string;
+      }[];
+      const mandatory = verdicts.filter((v) => v.level === "mandatory");
+      // A live LoadBalancer also names the node ports it was given: one more finding, same rule.
+      expect([...new Set(mandatory.map((v) => `${v.policy} ${v.kind}/${v.name}`))].sort()).toEqual([
+        "no-host-ports Deployment/host-port-app",
+        "no-loadbalancer-node-ports Service/lb-with-node-ports",
+        "no-nodeport-services Service/open-nodeport",
+      ]);
+      // Live Services name the node ports the API server allocated.
+      const nodePort = mandatory.find((v) => v.policy === "no-nodeport-services");
+      expect(nodePort?.message).toMatch(/node port\(s\) 3\d{4}/);
+      expect(nodePort?.file).toMatch(/^cluster:/);
+      // Pods and ReplicaSets the Deployment owns are judged through it, not once more.
+      expect(verdicts.filter((v) => v.kind === "Pod" || v.kind === "ReplicaSet")).toEqual([]);
+    } finally {
+      for (const o of objects) await client.delete(o);
+    }
+  }, 300_000);
 
   test("is valid Kubernetes: the API server would accept it", async () => {
     for (const { obj } of objectsIn(fs.readFileSync(fixture, "utf8"), fixture)) {

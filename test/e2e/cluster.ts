@@ -88,9 +88,18 @@ export function zeroport(...args: string[]): {
   stdout: string;
   stderr: string;
 } {
+  return zeroportWith({}, ...args);
+}
+
+/** `zeroport` with extra environment variables (KUBECONFIG for `scan --cluster`). */
+export function zeroportWith(
+  env: Record<string, string>,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [path.join(ROOT, "bin", "zeroport.js"), ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
   });
 }
 
