@@ -1,4 +1,3 @@
-import { judge, judgeObject } from "../../policy/judge";
 import type { KubeObject, ResourcePolicy } from "../../policy/model";
 import { hostNetworkPods, noHostNetworkListeners } from "../../policy/rules/host-network";
 import { loadBalancerSourceRanges } from "../../policy/rules/loadbalancer-source-ranges";
@@ -217,64 +216,6 @@ describe("hostNetwork", () => {
     expect(messages(noHostNetworkListeners, deployment(podSpec({ hostNetwork: false })))).toEqual(
       [],
     );
-  });
-});
-
-describe("exemptions", () => {
-  const nodePort = service({ type: "NodePort" });
-
-  test("an annotation with a reason exempts, and the exemption stays visible", () => {
-    const obj = service(
-      { type: "NodePort" },
-      { annotations: { "zeroport.io/exposure-exception": "legacy VPN, ticket NET-42" } },
-    );
-    const j = judge(noNodePortServices, obj, {});
-    expect(j.violations).toEqual([]);
-    expect(j.exemptions).toEqual([
-      expect.stringMatching(
-        /^no-nodeport-services: exempt \(zeroport\.io\/exposure-exception: legacy VPN, ticket NET-42\): Service shop\/web is of type NodePort/,
-      ),
-    ]);
-  });
-
-  test("an empty reason exempts nothing and says so", () => {
-    const obj = service(
-      { type: "NodePort" },
-      { annotations: { "zeroport.io/exposure-exception": " " } },
-    );
-    const j = judge(noNodePortServices, obj, {});
-    expect(j.exemptions).toEqual([]);
-    expect(j.violations[0]).toMatch(
-      /\(The zeroport\.io\/exposure-exception annotation is empty: an exemption needs a reason\.\)$/,
-    );
-  });
-
-  test("an exempt namespace is reported", () => {
-    expect(
-      judge(noNodePortServices, nodePort, { exemptNamespaces: ["shop"] }).exemptions[0],
-    ).toMatch(/^no-nodeport-services: exempt \(namespace shop is exempt by configuration\)/);
-    expect(
-      judge(noNodePortServices, nodePort, { exemptNamespaces: ["other"] }).violations,
-    ).toHaveLength(1);
-  });
-});
-
-describe("judging one object with config", () => {
-  test("levels come from the policy, then all, then the default; exemptions are advisory", () => {
-    const obj = service({ type: "NodePort", externalIPs: ["1.2.3.4"] });
-    expect(judgeObject(obj, {}).map((v) => `${v.level} ${v.policy}`)).toEqual([
-      "mandatory no-nodeport-services",
-      "mandatory no-service-external-ips",
-      "advisory zero-exposure",
-    ]);
-    expect(
-      judgeObject(obj, {
-        all: "advisory",
-        "no-nodeport-services": { enforcementLevel: "disabled" },
-        "zero-exposure": "mandatory",
-        "no-service-external-ips": { allowedExternalIPs: ["1.2.3.4"] },
-      }).map((v) => `${v.level} ${v.policy}`),
-    ).toEqual(["advisory no-service-external-ips", "mandatory zero-exposure"]);
   });
 });
 
