@@ -1,6 +1,12 @@
 import type { ResolvedNginxZitiIngressArgs } from "./nginx-ziti-ingress";
 
 export const NGINX_IDENTITY_DIR = "/var/run/secrets/openziti.io";
+/**
+ * A copy of the error log the probes read: ngx_ziti_module logs a bind that failed ("could not
+ * bind server socket …, service thread exiting", ngx_ziti_module.c:324-346) and keeps running,
+ * serving nothing for that service.
+ */
+export const NGINX_ERROR_LOG = "/tmp/nginx-error.log";
 
 /** The thread pool name is fixed in the module's source. */
 const THREAD_POOL = "ngx_ziti_tp";
@@ -28,6 +34,7 @@ export function renderNginxConf(a: ResolvedNginxZitiIngressArgs): string {
     "worker_processes 1;",
     "pid /tmp/nginx.pid;",
     "error_log stderr notice;",
+    `error_log ${NGINX_ERROR_LOG} notice;`,
     `load_module ${a.modulePath};`,
     `thread_pool ${THREAD_POOL} threads=${threadCount(a)} max_queue=65536;`,
     "",

@@ -15,7 +15,7 @@ import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
 import { sha256 } from "../core/hash";
-import { NGINX_IDENTITY_DIR, renderNginxConf } from "./nginx-conf";
+import { NGINX_ERROR_LOG, NGINX_IDENTITY_DIR, renderNginxConf } from "./nginx-conf";
 
 export * from "./nginx-conf";
 
@@ -23,6 +23,9 @@ export const NGINX_ZITI_INGRESS_TYPE = "zeroport:ziti:NginxZitiIngress";
 const COMPONENT = "nginx-ziti";
 /** The nginx user of the Debian-based nginx images; the Dockerfile in images/nginx-ziti keeps it. */
 const NGINX_USER: RunAs = { uid: 101, gid: 101 };
+
+/** True while no ziti block failed to load its identity or bind a service (ngx_ziti_module.c). */
+const NO_FAILED_BIND = `! grep -Eq 'service thread exiting|could not load identity file' ${NGINX_ERROR_LOG}`;
 
 const NO_IMAGE =
   "is required: there is no official nginx image with the OpenZiti module; build images/nginx-ziti " +
@@ -160,7 +163,12 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
               name: "nginx",
               image: a.image,
               imagePullPolicy: "IfNotPresent",
-              command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/zeroport/nginx.conf"],
+              // A fresh error log per start, so a restart that binds every service is healthy.
+              command: [
+                "/bin/sh",
+                "-c",
+                `rm -f ${NGINX_ERROR_LOG} && exec nginx -g 'daemon off;' -c /etc/nginx/zeroport/nginx.conf`,
+              ],
               volumeMounts: [
                 { name: "config", mountPath: "/etc/nginx/zeroport", readOnly: true },
                 { name: "identity", mountPath: NGINX_IDENTITY_DIR, readOnly: true },
@@ -169,20 +177,26 @@ export class NginxZitiIngress extends pulumi.ComponentResource {
               ],
               resources: a.resources,
               securityContext: containerSecurityContext(NGINX_USER),
-              // No port to probe: the master process must be alive and the config must still load.
+              // No port to probe: the master must be alive, and no service may have failed to
+              // bind (the module logs it, never retries, and nginx keeps running). A restart
+              // retries every bind, for example once the service's policies exist.
               livenessProbe: {
-                exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] },
+                exec: {
+                  command: [
+                    "/bin/sh",
+                    "-c",
+                    `kill -0 "$(cat /tmp/nginx.pid)" && ${NO_FAILED_BIND}`,
+                  ],
+                },
                 periodSeconds: 30,
                 timeoutSeconds: 5,
                 failureThreshold: 3,
               },
               readinessProbe: {
-                exec: {
-                  command: ["nginx", "-t", "-q", "-c", "/etc/nginx/zeroport/nginx.conf"],
-                },
-                periodSeconds: 60,
-                timeoutSeconds: 10,
-                failureThreshold: 3,
+                exec: { command: ["/bin/sh", "-c", NO_FAILED_BIND] },
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 1,
               },
             },
           ],

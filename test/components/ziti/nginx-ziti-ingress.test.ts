@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   NginxZitiIngress,
   NginxZitiIngressArgsSchema,
@@ -29,6 +33,7 @@ describe("nginx.conf", () => {
         "worker_processes 1;",
         "pid /tmp/nginx.pid;",
         "error_log stderr notice;",
+        "error_log /tmp/nginx-error.log notice;",
         "load_module /usr/lib/nginx/modules/ngx_ziti_module.so;",
         "thread_pool ngx_ziti_tp threads=65 max_queue=65536;",
         "",
@@ -120,6 +125,47 @@ describe("NginxZitiIngress", () => {
     });
     expect(plainOccurrences(r.resources, "SECRETKEYMATERIAL")).toEqual([]);
     expect(allSchemaProblems(r.manifests)).toEqual([]);
+  });
+
+  test("the pod is unready, and restarted, while a Ziti service failed to bind", async () => {
+    const r = await render(
+      () =>
+        new NginxZitiIngress("ng", {
+          ...base,
+          identity: { json: identityJson() },
+          binds: [{ service: "web", upstream: "web.shop.svc:80" }],
+        }),
+    );
+    const [container] = podSpecOf(r.one("Deployment")).containers as {
+      command: string[];
+      readinessProbe: { exec: { command: string[] } };
+      livenessProbe: { exec: { command: string[] } };
+    }[];
+    expect(container?.command[2]).toMatch(/^rm -f \/tmp\/nginx-error\.log && exec nginx /);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-"));
+    const log = path.join(dir, "nginx-error.log");
+    const ready = (lines: string[]) => {
+      fs.writeFileSync(log, lines.join("\n"));
+      const cmd = container.readinessProbe.exec.command.map((c) =>
+        c.replace("/tmp/nginx-error.log", log),
+      );
+      return spawnSync(cmd[0], cmd.slice(1)).status === 0;
+    };
+    // The module's own messages (ngx_ziti_module.c:331 and :451, format strings filled in).
+    expect(ready(["2026/11/30 10:00:00 [notice] 1#1: start worker processes"])).toBe(true);
+    expect(
+      ready([
+        "2026/11/30 10:00:01 [emerg] 7#7: for block zeroport service web could not bind server socket (-22), service thread exiting",
+      ]),
+    ).toBe(false);
+    expect(
+      ready([
+        "2026/11/30 10:00:01 [emerg] 7#7: for block zeroport could not load identity file identity.json (resolved to /var/run/secrets/openziti.io/identity.json)",
+      ]),
+    ).toBe(false);
+    expect(container?.livenessProbe.exec.command[2]).toContain(
+      container.readinessProbe.exec.command[2],
+    );
   });
 
   test("the image is required, with directions", async () => {
