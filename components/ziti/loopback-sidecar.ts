@@ -61,11 +61,15 @@ export const LoopbackSidecarArgsSchema = z
       .describe(
         "Allow ports below 1024; adds NET_BIND_SERVICE (the only capability the restricted profile permits).",
       ),
+    // Off by default: NetworkPolicies add up, so in a namespace whose ingress is already
+    // default-deny, a policy that admits every port but the proxy's would open the pods' other
+    // ports to every source. `ziti tunnel proxy` binds its positional listeners to 0.0.0.0
+    // (ziti v2.0.3 tunnel/intercept/proxy/proxy.go); turn this on where ingress is otherwise open.
     networkPolicy: z
       .boolean()
-      .default(true)
+      .default(false)
       .describe(
-        "Manage a NetworkPolicy that keeps other pods off the proxy ports (the listeners bind 0.0.0.0).",
+        "Manage a NetworkPolicy that keeps other pods off the proxy ports (the listeners bind 0.0.0.0). Only for namespaces without default-deny ingress: policies add up, and this one admits every other port.",
       ),
     select: WorkloadSelector.optional(),
     image: ImageRef.default(IMAGES.zitiCli).describe(

@@ -17,7 +17,7 @@ import { singlePodDeployment } from "../core/workload";
 import { sha256 } from "../core/hash";
 import { NGINX_ERROR_LOG, NGINX_IDENTITY_DIR, renderNginxConf } from "./nginx-conf";
 
-export * from "./nginx-conf";
+export { NGINX_IDENTITY_DIR, renderNginxConf, threadCount } from "./nginx-conf";
 
 export const NGINX_ZITI_INGRESS_TYPE = "zeroport:ziti:NginxZitiIngress";
 const COMPONENT = "nginx-ziti";

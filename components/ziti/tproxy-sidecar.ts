@@ -182,6 +182,9 @@ export function tproxyInjection(
         { name: `${TPROXY_CONTAINER}-tmp`, mountPath: "/tmp" },
         { name: `${TPROXY_CONTAINER}-run`, mountPath: "/run" },
       );
+      // Proves the process is up, not that DNS and intercepts are: `ziti tunnel` opens its agent
+      // first (ziti v2.0.3 ziti/tunnel/root.go:138, resolver :159, intercepts :183), and the image
+      // has no DNS client to ask the resolver with. The README says so.
       const probe = { exec: { command: ZITI_AGENT_PROBE }, timeoutSeconds: 5 };
       const container = {
         name: TPROXY_CONTAINER,

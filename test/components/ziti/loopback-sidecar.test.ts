@@ -188,13 +188,26 @@ describe("keeping other pods off the proxy ports", () => {
     ]);
   });
 
-  test("the component's NetworkPolicy selects the injected pods", async () => {
+  test("no NetworkPolicy unless asked: policies add up, and a default-deny namespace stays closed", async () => {
     const r = await render(
       () =>
         new LoopbackSidecar("lb", {
           namespace: "shop",
           identity: { jwt: jwt() },
           services: [{ name: "orders", port: 8443 }],
+        }),
+    );
+    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(["Secret/lb-identity"]);
+  });
+
+  test("the component's NetworkPolicy, when asked for, selects the injected pods", async () => {
+    const r = await render(
+      () =>
+        new LoopbackSidecar("lb", {
+          namespace: "shop",
+          identity: { jwt: jwt() },
+          services: [{ name: "orders", port: 8443 }],
+          networkPolicy: true,
         }),
     );
     expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
