@@ -7,10 +7,14 @@ import { z } from "zod";
  * when this table was last edited; every component lets the user override the image.
  */
 export const IMAGES = {
-  /** `ziti-edge-tunnel run-host` as nobody:ziti (65534:2171). openziti/ziti-tunnel-sdk-c releases. */
-  zitiHost: "docker.io/openziti/ziti-host:1.18.7",
+  /**
+   * `ziti-edge-tunnel run-host` as nobody:ziti (65534:2171). 1.12.0 is the appVersion upstream's
+   * own charts deploy (openziti/helm-charts charts/ziti-host), so the image is published; every
+   * fact zeroport uses was read at ziti-tunnel-sdk-c v1.12.0 (docs/upstream.md).
+   */
+  zitiHost: "docker.io/openziti/ziti-host:1.12.0",
   /** `ziti-edge-tunnel run` (root; node proxy). */
-  zitiEdgeTunnel: "docker.io/openziti/ziti-edge-tunnel:1.18.7",
+  zitiEdgeTunnel: "docker.io/openziti/ziti-edge-tunnel:1.12.0",
   /** The legacy Go tunneler `ziti tunnel` (root; tproxy sidecar). openziti/ziti releases. */
   zitiTunnel: "docker.io/openziti/ziti-tunnel:2.0.3",
   /** The `ziti` CLI as ziggy (2171); `ziti tunnel proxy` without root. */

@@ -59,7 +59,7 @@ export const LoopbackSidecarArgsSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Allow ports below 1024; adds NET_BIND_SERVICE (the only capability the restricted profile permits).",
+        "Allow ports below 1024; adds NET_BIND_SERVICE (the only capability the restricted profile permits). Runtime-dependent: Kubernetes sets no ambient capabilities, so a non-root process binds below 1024 only where the runtime sets net.ipv4.ip_unprivileged_port_start=0 (containerd and CRI-O do by default); prefer ports from 1024.",
       ),
     // Off by default: NetworkPolicies add up, so in a namespace whose ingress is already
     // default-deny, a policy that admits every port but the proxy's would open the pods' other

@@ -96,7 +96,7 @@ export const NodeProxyDaemonsetArgsSchema = z
           .enum(["none", "coredns-custom"])
           .default("none")
           .describe(
-            "`coredns-custom`: patch the kube-system/coredns-custom ConfigMap (k3s, AKS); `none`: only output the snippets.",
+            "`coredns-custom`: patch the kube-system/coredns-custom ConfigMap (k3s, AKS), then restart CoreDNS once (`kubectl -n kube-system rollout restart deployment/coredns`): its reload watches the Corefile, not imported files; `none`: only output the snippets.",
           ),
         nodeLocalDnsIp: IPv4.default("169.254.20.10").describe(
           "The NodeLocal DNSCache address, for its snippet.",

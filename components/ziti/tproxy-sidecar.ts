@@ -89,7 +89,7 @@ export const TproxySidecarArgsSchema = z
         "The answer for names Ziti does not know; `refused` sends the resolver on to cluster DNS.",
       ),
     dnsUpstream: DnsUri.optional().describe(
-      "Forward non-Ziti names here instead (for example udp://10.96.0.10:53).",
+      "Forward non-Ziti names here (for example udp://10.96.0.10:53); the pod then asks only the Ziti resolver. Use it for musl (Alpine) clients, which ask every nameserver at once and take the first NOERROR/NXDOMAIN, so cluster DNS can beat Ziti's answer.",
     ),
     resources: Resources.default(DEFAULT_SIDECAR_RESOURCES),
     labels: Labels.default({}),
@@ -117,12 +117,16 @@ export const TproxySidecarArgsSchema = z
 export type TproxySidecarArgs = z.input<typeof TproxySidecarArgsSchema>;
 export type ResolvedTproxySidecarArgs = z.output<typeof TproxySidecarArgsSchema>;
 
-/** The pod DNS settings: the Ziti nameserver first, then cluster DNS, and the usual search list. */
+/**
+ * The pod DNS settings: the Ziti nameserver first, then cluster DNS, and the usual search list.
+ * With `dnsUpstream` the Ziti resolver forwards every other name itself and is the only
+ * nameserver, so musl's parallel queries cannot race it.
+ */
 export function tproxyDnsConfig(a: ResolvedTproxySidecarArgs, namespace: string) {
   const resolverIp = /^(?:udp|tcp):\/\/([^:]+):/.exec(a.resolver)?.[1] ?? "127.0.0.1";
   const d = a.clusterDns.domain;
   return {
-    nameservers: [resolverIp, a.clusterDns.ip],
+    nameservers: a.dnsUpstream ? [resolverIp] : [resolverIp, a.clusterDns.ip],
     searches: [`${namespace}.svc.${d}`, `svc.${d}`, d],
     options: [{ name: "ndots", value: "5" }],
   };

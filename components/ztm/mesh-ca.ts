@@ -126,6 +126,8 @@ export class ZtmMeshCa extends pulumi.ComponentResource {
     for (const user of a.users) {
       const secretName = `${name}-${user}`;
       this.userSecretNames[user] = secretName;
+      // The agent imposes its permit's certificate at every start (`--join --permit`), so a
+      // renewed certificate takes effect at the agent's next restart; renewBefore leaves that time.
       custom(
         secretName,
         "Certificate",

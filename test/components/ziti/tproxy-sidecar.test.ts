@@ -3,6 +3,7 @@ import {
   TproxySidecarArgsSchema,
   tproxyInjection,
   type TproxySidecarArgs,
+  tproxyDnsConfig,
 } from "../../../components/ziti/tproxy-sidecar";
 import { type PodSpec } from "../../../components/core/injection";
 import { identityJson, jwt } from "../../helpers/fixtures";
@@ -170,6 +171,18 @@ describe("injecting the tproxy sidecar into a pod spec", () => {
       "--dnsUpstream",
       "udp://10.43.0.10:53",
     ]);
+  });
+});
+
+describe("pod DNS", () => {
+  test("cluster DNS second, or only the Ziti resolver when it forwards the rest (musl clients)", () => {
+    expect(tproxyDnsConfig(args, "shop").nameservers).toEqual(["127.0.0.1", "10.96.0.10"]);
+    const forwarding = TproxySidecarArgsSchema.parse({
+      namespace: "shop",
+      identity: { json: identityJson() },
+      dnsUpstream: "udp://10.96.0.10:53",
+    });
+    expect(tproxyDnsConfig(forwarding, "shop").nameservers).toEqual(["127.0.0.1"]);
   });
 });
 
