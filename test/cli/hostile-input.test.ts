@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { MAX_INPUT_BYTES } from "../../cli/documents";
 import { run, tempFile } from "./helpers";
 
 const CASES = path.join(__dirname, "..", "fixtures", "yaml-semantics", "cases");
@@ -84,6 +85,13 @@ describe("hostile input ends in exit 2, naming the file", () => {
     expect(r.stderr).toBe(
       `zeroport: ${path.join(dir, "fifo.yaml")}: not a regular file (a device, FIFO or socket)\n`,
     );
+  });
+
+  test("an input over the size limit is refused before it is read", async () => {
+    const file = tempFile("huge.yaml", "");
+    fs.truncateSync(file, MAX_INPUT_BYTES + 1); // sparse: nothing to write, nothing read
+    const r = await run("scan", file);
+    expect([r.code, r.stderr]).toEqual([2, `zeroport: ${file}: larger than 64 MiB; split it\n`]);
   });
 
   test("a linked directory is followed once, like a linked file", async () => {
