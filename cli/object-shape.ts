@@ -64,14 +64,26 @@ function nested(at: readonly string[], leaf: z.ZodType): z.ZodType {
   );
 }
 
+const METADATA_SHAPE = z.object({ metadata: Metadata.nullish() }).passthrough();
+const SERVICE_SHAPE = nested(["spec"], ServiceSpec);
+/** Built once per kind: schema construction costs more than the parse. */
+const POD_SHAPES = new Map<string, z.ZodType>();
+
+function shapesFor(kind: string): z.ZodType[] {
+  const shapes: z.ZodType[] = [METADATA_SHAPE];
+  if (kind === "Service") shapes.push(SERVICE_SHAPE);
+  const podPath = podSpecPath(kind);
+  if (podPath) {
+    let shape = POD_SHAPES.get(kind);
+    if (!shape) POD_SHAPES.set(kind, (shape = nested(podPath, PodSpec)));
+    shapes.push(shape);
+  }
+  return shapes;
+}
+
 /** Problems with the fields the rules read, as `path: what it must be`; empty when none. */
 export function shapeProblems(obj: Record<string, unknown>): string[] {
-  const parts: z.ZodType[] = [z.object({ metadata: Metadata.nullish() }).passthrough()];
-  const kind = String(obj.kind);
-  if (kind === "Service") parts.push(nested(["spec"], ServiceSpec));
-  const podPath = podSpecPath(kind);
-  if (podPath) parts.push(nested(podPath, PodSpec));
-  return parts.flatMap((schema) => {
+  return shapesFor(String(obj.kind)).flatMap((schema) => {
     const r = schema.safeParse(obj);
     return r.success
       ? []
