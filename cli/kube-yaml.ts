@@ -136,18 +136,21 @@ function refuseAmplification(doc: unknown): unknown {
   return doc;
 }
 
+/** A regular expression matching exactly these words (plain words: no metacharacters). */
+const oneOf = (words: string[]) => new RegExp(`^(?:${words.join("|")})$`);
+
 /** The same scalar rules on the `yaml` library, which accepts go-yaml's looser flow indentation. */
 const LENIENT_TAGS: YAML.ScalarTag[] = [
   {
     tag: "tag:yaml.org,2002:null",
     default: true,
-    test: /^(?:~|null|Null|NULL)$/,
+    test: oneOf([...NULLS].filter((w) => w !== "")),
     resolve: () => null,
   },
   {
     tag: "tag:yaml.org,2002:bool",
     default: true,
-    test: /^(?:y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE|n|N|no|No|NO|off|Off|OFF|false|False|FALSE)$/,
+    test: oneOf([...TRUE, ...FALSE]),
     resolve: (s: string) => TRUE.has(s),
   },
   {

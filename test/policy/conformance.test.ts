@@ -1,4 +1,4 @@
-// Conformance with the peers' own verdicts on their own fixtures (../shared/peer-corpus).
+// Conformance with the peers' own verdicts on their own fixtures (test/fixtures/peer-corpus).
 // zeroport "fails" an object when any policy reports a mandatory violation on it.
 import * as fs from "node:fs";
 import * as path from "node:path";

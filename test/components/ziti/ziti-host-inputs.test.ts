@@ -1,24 +1,10 @@
 // ZitiHost input validation: every bad field in one error, nothing created.
 import * as pulumi from "@pulumi/pulumi";
 import { ZeroportInputError } from "../../../components/core/validation";
-import {
-  DEFAULT_RESOURCES,
-  ZitiHost,
-  ZitiHostArgsSchema,
-  type ZitiHostArgs,
-} from "../../../components/ziti/ziti-host";
+import { DEFAULT_RESOURCES, ZitiHostArgsSchema } from "../../../components/ziti/ziti-host";
 import { jwt } from "../../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
-
-const LABELS = {
-  "app.kubernetes.io/component": "ziti-host",
-  "app.kubernetes.io/instance": "web",
-  "app.kubernetes.io/managed-by": "zeroport",
-  "app.kubernetes.io/name": "ziti-host",
-  "app.kubernetes.io/part-of": "zeroport",
-};
-
-const host = (args: ZitiHostArgs) => render(() => new ZitiHost("web", args));
+import { plainOccurrences, podSpecOf } from "../../helpers/mocks";
+import { LABELS, host } from "./ziti-host-fixtures";
 
 describe("ZitiHost inputs", () => {
   test("documents its defaults in the schema", () => {

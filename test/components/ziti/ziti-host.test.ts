@@ -1,23 +1,9 @@
-import {
-  DEFAULT_RESOURCES,
-  TUNNEL_STATUS_PROBE,
-  ZitiHost,
-  type ZitiHostArgs,
-} from "../../../components/ziti/ziti-host";
+import { DEFAULT_RESOURCES, TUNNEL_STATUS_PROBE } from "../../../components/ziti/ziti-host";
 import { RESTRICTED_NOBODY_CONTAINER } from "../../helpers/expectations";
 import { identityJson, jwt } from "../../helpers/fixtures";
-import { plainOccurrences, podSpecOf, render } from "../../helpers/mocks";
+import { plainOccurrences, podSpecOf } from "../../helpers/mocks";
+import { LABELS, host } from "./ziti-host-fixtures";
 import { allSchemaProblems } from "../../helpers/schema";
-
-const LABELS = {
-  "app.kubernetes.io/component": "ziti-host",
-  "app.kubernetes.io/instance": "web",
-  "app.kubernetes.io/managed-by": "zeroport",
-  "app.kubernetes.io/name": "ziti-host",
-  "app.kubernetes.io/part-of": "zeroport",
-};
-
-const host = (args: ZitiHostArgs) => render(() => new ZitiHost("web", args));
 
 describe("ZitiHost with an enrollment JWT", () => {
   const token = jwt();
