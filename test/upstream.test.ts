@@ -31,6 +31,7 @@ type Container = {
   env?: { name: string; value?: string }[];
   securityContext?: Record<string, unknown>;
   startupProbe?: { exec: { command: string[] } };
+  livenessProbe?: { exec: { command: string[] } };
   volumeMounts?: { mountPath: string }[];
 };
 
@@ -64,6 +65,19 @@ function facts(): Record<string, () => void | Promise<void>> {
         }),
     );
     return (podSpecOf(r.one("DaemonSet")).containers as Container[])[0];
+  };
+  const tproxy = (dnsUnanswerable: string) => {
+    const a = TproxySidecarArgsSchema.parse({
+      namespace: "shop",
+      identity: { json: identityJson() },
+      dnsUnanswerable,
+    });
+    const identity = { secretName: "t", key: "identity.json", contents: "json" as const };
+    const spec = tproxyInjection(a, { ...identity, namespace: "shop" }, "t").inject(
+      { containers: [{ name: "app", image: "app:1" }] },
+      { kind: "Deployment", name: "web", namespace: "shop", replicas: 1 },
+    );
+    return (spec.initContainers as Container[])[0];
   };
   return {
     U1: async () => {
@@ -142,6 +156,37 @@ function facts(): Record<string, () => void | Promise<void>> {
         corednsSnippets(["ziti.internal"], "100.64.0.2", ["169.254.20.10", "10.96.0.10"])
           .nodeLocalDns,
       ).toContain("bind 169.254.20.10 10.96.0.10");
+    },
+    U25: () => {
+      const c = tproxy("refused");
+      expect(c.startupProbe?.exec.command.slice(3)).toEqual(["127.0.0.1", "53", "refused"]);
+      expect(c.livenessProbe?.exec.command).toEqual(["ziti", "agent", "stats"]);
+      const resolverOk = (resolver: string) =>
+        TproxySidecarArgsSchema.safeParse({ namespace: "s", identity: { jwt: jwt() }, resolver })
+          .success;
+      expect([resolverOk("udp://127.0.0.1:53"), resolverOk("tcp://127.0.0.1:53")]).toEqual([
+        true,
+        false,
+      ]);
+    },
+    U26: () => {
+      const recorded = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "fixtures/ziti-resolver/replies.json"), "utf8"),
+      ) as { query: string; replies: { reply: string }[] };
+      // TXT (type 16) class IN: a type the resolver never forwards upstream.
+      expect(recorded.query.endsWith("00100001")).toBe(true);
+      expect(recorded.replies.map((r) => r.reply.slice(4, 8))).toEqual(["8105", "8102", ""]);
+      for (const disposition of ["refused", "servfail", "timeout"]) {
+        const command = tproxy(disposition).startupProbe?.exec.command ?? [];
+        expect(command[2]).toContain(recorded.query);
+        expect(command[5]).toBe(disposition);
+      }
+    },
+    U27: () => {
+      expect(tproxy("refused").startupProbe?.exec.command[0]).toBe("python3.11");
+      const tag = (image: string) => image.split(":").pop();
+      expect(tag(IMAGES.zitiTunnel)).toBe(tag(IMAGES.zitiCli));
+      expect(IMAGES.zitiTunnel).toBe("docker.io/openziti/ziti-tunnel:2.0.3");
     },
     U10: () => {
       const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });

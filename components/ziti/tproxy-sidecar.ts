@@ -12,6 +12,7 @@ import {
 import { NamespaceArgs } from "../core/namespace";
 import { Cidr4, DnsUri, IPv4, parseCidr } from "../core/net";
 import { ZITI_AGENT_PROBE } from "../core/probes";
+import { resolverProbeCommand } from "./resolver-probe";
 import { DnsSubdomain, Labels, Resources } from "../core/schemas";
 import { NOBODY, containerSecurityContext, type Escalation } from "../core/security";
 import {
@@ -52,6 +53,8 @@ export const TPROXY_ESCALATIONS: readonly Escalation[] = [
   },
 ];
 
+const RESOLVER_URI = /^udp:\/\/(127(?:\.\d{1,3}){3}):53$/;
+
 /** The arguments of {@link TproxySidecar}. */
 export const TproxySidecarArgsSchema = z
   .object({
@@ -77,7 +80,7 @@ export const TproxySidecarArgsSchema = z
       .strict()
       .default({ ip: "10.96.0.10", domain: "cluster.local" }),
     resolver: DnsUri.default("udp://127.0.0.1:53").describe(
-      "Where the Ziti nameserver listens, on the pod's loopback, port 53.",
+      "Where the Ziti nameserver listens: UDP on the pod's loopback, port 53.",
     ),
     dnsIpRange: Cidr4.default("100.64.0.1/10").describe(
       "The range Ziti names resolve into; intercepted by TPROXY.",
@@ -96,13 +99,13 @@ export const TproxySidecarArgsSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    const m = /^(?:udp|tcp):\/\/(127(?:\.\d{1,3}){3}):(\d+)$/.exec(a.resolver);
-    if (!m || m[2] !== "53") {
+    // `ziti tunnel` serves DNS over UDP only (ziti v2.0.3 tunnel/dns/server.go:119-130), and
+    // resolv.conf names nameservers without ports.
+    if (!RESOLVER_URI.test(a.resolver)) {
       ctx.addIssue({
         code: "custom",
         path: ["resolver"],
-        message:
-          "must listen on a loopback address at port 53 (resolv.conf names nameservers without ports), such as udp://127.0.0.1:53",
+        message: "must be UDP on a loopback address at port 53, such as udp://127.0.0.1:53",
       });
     }
     const range = parseCidr(a.dnsIpRange);
@@ -117,13 +120,18 @@ export const TproxySidecarArgsSchema = z
 export type TproxySidecarArgs = z.input<typeof TproxySidecarArgsSchema>;
 export type ResolvedTproxySidecarArgs = z.output<typeof TproxySidecarArgsSchema>;
 
+/** The loopback address the Ziti resolver listens on (validated by the schema). */
+function resolverHost(a: ResolvedTproxySidecarArgs): string {
+  return RESOLVER_URI.exec(a.resolver)?.[1] ?? "127.0.0.1";
+}
+
 /**
  * The pod DNS settings: the Ziti nameserver first, then cluster DNS, and the usual search list.
  * With `dnsUpstream` the Ziti resolver forwards every other name itself and is the only
  * nameserver, so musl's parallel queries cannot race it.
  */
 export function tproxyDnsConfig(a: ResolvedTproxySidecarArgs, namespace: string) {
-  const resolverIp = /^(?:udp|tcp):\/\/([^:]+):/.exec(a.resolver)?.[1] ?? "127.0.0.1";
+  const resolverIp = resolverHost(a);
   const d = a.clusterDns.domain;
   return {
     nameservers: a.dnsUpstream ? [resolverIp] : [resolverIp, a.clusterDns.ip],
@@ -186,10 +194,8 @@ export function tproxyInjection(
         { name: `${TPROXY_CONTAINER}-tmp`, mountPath: "/tmp" },
         { name: `${TPROXY_CONTAINER}-run`, mountPath: "/run" },
       );
-      // Proves the process is up, not that DNS and intercepts are: `ziti tunnel` opens its agent
-      // first (ziti v2.0.3 ziti/tunnel/root.go:138, resolver :159, intercepts :183), and the image
-      // has no DNS client to ask the resolver with. The README says so.
-      const probe = { exec: { command: ZITI_AGENT_PROBE }, timeoutSeconds: 5 };
+      // Startup asks the resolver (the app waits for DNS); liveness asks the agent (the process).
+      const resolverProbe = resolverProbeCommand(resolverHost(a), 53, a.dnsUnanswerable);
       const container = {
         name: TPROXY_CONTAINER,
         image: a.image,
@@ -211,8 +217,18 @@ export function tproxyInjection(
         volumeMounts: mounts,
         resources: a.resources,
         securityContext: containerSecurityContext(NOBODY, TPROXY_ESCALATIONS),
-        startupProbe: { ...probe, periodSeconds: 2, failureThreshold: 90 },
-        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+        startupProbe: {
+          exec: { command: resolverProbe },
+          timeoutSeconds: 5,
+          periodSeconds: 2,
+          failureThreshold: 90,
+        },
+        livenessProbe: {
+          exec: { command: ZITI_AGENT_PROBE },
+          timeoutSeconds: 5,
+          periodSeconds: 30,
+          failureThreshold: 3,
+        },
       };
       return {
         ...placeSidecar(spec, workload, { container, volumes, start: a.start }),

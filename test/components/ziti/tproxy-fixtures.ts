@@ -53,7 +53,8 @@ export const TPROXY_CONTAINER_SPEC = {
     seccompProfile: { type: "RuntimeDefault" },
   },
   startupProbe: {
-    exec: { command: ["ziti", "agent", "stats"] },
+    // The script itself is run against the recorded resolver in resolver-probe.test.ts.
+    exec: { command: ["python3.11", "-c", expect.any(String), "127.0.0.1", "53", "refused"] },
     timeoutSeconds: 5,
     periodSeconds: 2,
     failureThreshold: 90,

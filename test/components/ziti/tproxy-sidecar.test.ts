@@ -218,8 +218,7 @@ describe("the TproxySidecar component", () => {
       },
       {
         path: "resolver",
-        reason:
-          "must listen on a loopback address at port 53 (resolv.conf names nameservers without ports), such as udp://127.0.0.1:53",
+        reason: "must be UDP on a loopback address at port 53, such as udp://127.0.0.1:53",
       },
       { path: "dnsIpRange", reason: "must leave room for Ziti names: a prefix of /30 or shorter" },
     ]);
