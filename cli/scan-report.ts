@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type * as Sarif from "sarif";
-import type { EnforcementLevel } from "../policy/model";
+import { EXEMPTION_ANNOTATION, type EnforcementLevel } from "../policy/model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "../policy/rules";
 
 /** One verdict, as `zeroport scan --format json` prints it. */
@@ -71,7 +71,7 @@ function sarif(verdicts: readonly ScanVerdict[], version: string): string {
               shortDescription: { text: r.description },
               fullDescription: { text: r.description },
               help: {
-                text: `${r.description} Exempt one object with the annotation zeroport.io/exposure-exception: "<reason>", or a namespace with exemptNamespaces in the pack config.`,
+                text: `${r.description} Exempt one object with the annotation ${EXEMPTION_ANNOTATION}: "<reason>", or a namespace with exemptNamespaces in the pack config.`,
               },
               defaultConfiguration: { level: r.defaultLevel === "advisory" ? "warning" : "error" },
               properties: { severity: r.severity },

@@ -2,6 +2,7 @@ import { levelOf, optionsOf, type PackConfig } from "./config";
 import {
   EXEMPTION_ANNOTATION,
   type EnforcementLevel,
+  listOption,
   type KubeObject,
   type PolicyOptions,
   type ResourcePolicy,
@@ -14,13 +15,8 @@ export function exemptionOf(obj: KubeObject, options: PolicyOptions): string | u
   if (typeof reason === "string" && reason.trim() !== "")
     return `${EXEMPTION_ANNOTATION}: ${reason.trim()}`;
   const ns = obj.metadata?.namespace;
-  if (
-    ns !== undefined &&
-    Array.isArray(options.exemptNamespaces) &&
-    options.exemptNamespaces.includes(ns)
-  ) {
+  if (ns !== undefined && listOption<string>(options, "exemptNamespaces").includes(ns))
     return `namespace ${ns} is exempt by configuration`;
-  }
   return undefined;
 }
 

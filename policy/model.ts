@@ -27,6 +27,12 @@ export interface PolicyOptions {
   [key: string]: unknown;
 }
 
+/** A list-valued option, or `[]` when it is unset (or not a list). */
+export function listOption<T>(options: PolicyOptions, key: string): T[] {
+  const value = options[key];
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
 /** A JSON-schema property, as CrossGuard's `configSchema` takes it. */
 export type ConfigProperty = Record<string, unknown>;
 

@@ -8,7 +8,7 @@ import { IMAGES, ImageRef } from "../core/images";
 import { selectorLabels } from "../core/labels";
 import { NamespaceArgs } from "../core/namespace";
 import { Cidr4, DnsUri, parseIPv4 } from "../core/net";
-import { Labels, Port, Resources } from "../core/schemas";
+import { DnsSubdomain, Labels, Port, Resources } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
@@ -25,9 +25,7 @@ const COMPONENT = "ziti-router";
 const Host = z
   .string()
   .refine(
-    (h) =>
-      parseIPv4(h) !== undefined ||
-      /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(h),
+    (h) => parseIPv4(h) !== undefined || DnsSubdomain.safeParse(h).success,
     "must be a DNS name (lower case) or an IPv4 address that clients use to reach the router",
   );
 

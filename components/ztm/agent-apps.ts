@@ -10,6 +10,7 @@ import type { DesiredState } from "./reconciler-in-pod";
 
 const Target = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port");
 const Protocol = z.enum(["tcp", "udp"]).default("tcp");
+const AgentPort = Port.min(1024, "must be 1024 or above: the agent runs as non-root");
 
 export const Outbound = z
   .object({
@@ -25,9 +26,7 @@ export const Inbound = z
   .object({
     name: ZtmName,
     protocol: Protocol,
-    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root").describe(
-      "Listens on 0.0.0.0:<port> in the pod.",
-    ),
+    port: AgentPort.describe("Listens on 0.0.0.0:<port> in the pod."),
     exits: z
       .array(z.string())
       .default([])
@@ -37,9 +36,7 @@ export const Inbound = z
 
 export const Proxy = z
   .object({
-    port: Port.min(1024, "must be 1024 or above: the agent runs as non-root")
-      .optional()
-      .describe("Listen here (HTTP and SOCKS)."),
+    port: AgentPort.optional().describe("Listen here (HTTP and SOCKS)."),
     targets: z
       .array(z.string().min(1))
       .default([])

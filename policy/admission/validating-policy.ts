@@ -6,28 +6,32 @@
  * The e2e proves admission and scan agree object by object.
  */
 import { levelOf, optionsOf, type PackConfig } from "../config";
-import { EXEMPTION_ANNOTATION, type EnforcementLevel } from "../model";
+import {
+  EXEMPTION_ANNOTATION,
+  listOption,
+  type EnforcementLevel,
+  type PolicyOptions,
+} from "../model";
 import { RESOURCE_POLICIES } from "../rules";
 
 /** A rule in CEL: its condition for a violation, over the variables below. */
 interface CelRule {
   /** True when the object violates the rule (before exemptions). */
-  violates: (options: Record<string, unknown>) => string;
+  violates: (options: PolicyOptions) => string;
   message: string;
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 const list = (xs: readonly (string | number)[]) =>
   `[${xs.map((x) => (typeof x === "number" ? String(x) : quote(x))).join(", ")}]`;
-const numbers = (v: unknown) =>
-  Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
 
 /** CEL for "this host port is allowed" from the no-host-ports options. */
-function hostPortAllowed(options: Record<string, unknown>, port: string): string {
-  const ports = numbers(options.allowedHostPorts);
-  const ranges = Array.isArray(options.allowedHostPortRanges)
-    ? (options.allowedHostPortRanges as { min: number; max: number }[])
-    : [];
+function hostPortAllowed(options: PolicyOptions, port: string): string {
+  // Only numbers go into the expression as they are.
+  const ports = listOption<unknown>(options, "allowedHostPorts").filter(
+    (x): x is number => typeof x === "number",
+  );
+  const ranges = listOption<{ min: number; max: number }>(options, "allowedHostPortRanges");
   const terms = [
     ...(ports.length > 0 ? [`${port} in ${list(ports)}`] : []),
     ...ranges.map((r) => `(${port} >= ${r.min} && ${port} <= ${r.max})`),
@@ -52,7 +56,7 @@ export const CEL_RULES: Record<string, CelRule> = {
   "no-service-external-ips": {
     violates: (o) =>
       "variables.isService && has(object.spec.externalIPs) && " +
-      `object.spec.externalIPs.exists(ip, !(ip in ${list((o.allowedExternalIPs as string[] | undefined) ?? [])}))`,
+      `object.spec.externalIPs.exists(ip, !(ip in ${list(listOption<string>(o, "allowedExternalIPs"))}))`,
     message:
       "no-service-external-ips: Service externalIPs let every node accept traffic for them (CVE-2020-8554)",
   },
@@ -164,7 +168,7 @@ export function guardManifests(
     const level: EnforcementLevel = levelOf(policy.name, policy.defaultLevel, config);
     if (!rule || level === "disabled") continue;
     const options = optionsOf(policy.name, config);
-    const namespaces = Array.isArray(options.exemptNamespaces) ? options.exemptNamespaces : [];
+    const namespaces = listOption<string>(options, "exemptNamespaces");
     const exempt = [
       "variables.exempt",
       ...(namespaces.length > 0 ? [`request.namespace in ${list(namespaces)}`] : []),

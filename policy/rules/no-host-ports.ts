@@ -1,4 +1,10 @@
-import { describe, type Finding, type ResourcePolicy } from "../model";
+import {
+  describe,
+  listOption,
+  type Finding,
+  type PolicyOptions,
+  type ResourcePolicy,
+} from "../model";
 import { podSpecOf, portsOf } from "../pod-specs";
 
 interface PortRange {
@@ -6,11 +12,13 @@ interface PortRange {
   max: number;
 }
 
-/** True when `port` is listed in `ports` or falls in one of `ranges`. */
-function allowed(port: number, ports: unknown, ranges: unknown): boolean {
-  if (Array.isArray(ports) && (ports as unknown[]).includes(port)) return true;
+/** True when `port` is listed in allowedHostPorts or falls in one of allowedHostPortRanges. */
+function allowed(port: number, options: PolicyOptions): boolean {
   return (
-    Array.isArray(ranges) && (ranges as PortRange[]).some((r) => port >= r.min && port <= r.max)
+    listOption<unknown>(options, "allowedHostPorts").includes(port) ||
+    listOption<PortRange>(options, "allowedHostPortRanges").some(
+      (r) => port >= r.min && port <= r.max,
+    )
   );
 }
 
@@ -46,7 +54,7 @@ export const noHostPorts: ResourcePolicy = {
       const hostPort = port.hostPort;
       if (typeof hostPort !== "number" || hostPort === 0) continue;
       const where = `${describe(obj)} container ${container} (${pod.path}.${field})`;
-      if (allowed(hostPort, options.allowedHostPorts, options.allowedHostPortRanges)) {
+      if (allowed(hostPort, options)) {
         findings.push({
           message: `${where} binds hostPort ${hostPort}`,
           allowedBy: "allowedHostPorts",

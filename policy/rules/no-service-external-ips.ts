@@ -1,4 +1,4 @@
-import { describe, type Finding, type ResourcePolicy } from "../model";
+import { describe, listOption, type Finding, type ResourcePolicy } from "../model";
 import { serviceSpecOf } from "./service";
 
 /**
@@ -22,9 +22,7 @@ export const noServiceExternalIps: ResourcePolicy = {
     const spec = serviceSpecOf(obj);
     const ips = spec && Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
     if (ips.length === 0) return [];
-    const allowed = new Set(
-      Array.isArray(options.allowedExternalIPs) ? (options.allowedExternalIPs as string[]) : [],
-    );
+    const allowed = new Set(listOption<string>(options, "allowedExternalIPs"));
     const findings: Finding[] = [];
     const forbidden = ips.filter((ip) => !allowed.has(ip));
     if (forbidden.length > 0) {
