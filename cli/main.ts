@@ -52,8 +52,15 @@ function formatOption(value: string | undefined): "yaml" | "json" {
 
 async function render(args: string[], io: Io): Promise<number> {
   // Loaded here, not at the top: the Pulumi SDKs take a while to load and `scan` needs neither.
-  const [{ COMPONENTS }, { BLUEPRINTS, runBlueprint }, { recordProgram, toManifests }] =
-    await Promise.all([import("../components/registry"), import("../stacks"), import("./render")]);
+  const [
+    { COMPONENTS },
+    { BLUEPRINTS, blueprintNamed, runBlueprint },
+    { recordProgram, toManifests },
+  ] = await Promise.all([
+    import("../components/registry"),
+    import("../stacks"),
+    import("./render"),
+  ]);
   const { values, positionals } = parseArgv({
     args,
     allowPositionals: true,
@@ -89,9 +96,7 @@ async function render(args: string[], io: Io): Promise<number> {
       throw new UsageError(["render: name a blueprint or --component (see `zeroport blueprints`)"]);
     if (extra.length > 0)
       throw new UsageError([`render: unexpected argument ${JSON.stringify(extra[0])}`]);
-    const blueprint = Object.hasOwn(BLUEPRINTS, blueprintName)
-      ? BLUEPRINTS[blueprintName]
-      : undefined;
+    const blueprint = blueprintNamed(blueprintName);
     if (!blueprint) {
       throw new UsageError([
         `render: unknown blueprint ${JSON.stringify(blueprintName)}; one of ${Object.keys(BLUEPRINTS).join(", ")}`,
@@ -132,10 +137,8 @@ export async function main(
       case "choose":
         return choose(rest, io);
       case "stack-config": {
-        const { BLUEPRINTS } = await import("../stacks");
-        const [name] = rest;
-        const blueprint =
-          name !== undefined && Object.hasOwn(BLUEPRINTS, name) ? BLUEPRINTS[name] : undefined;
+        const { BLUEPRINTS, blueprintNamed } = await import("../stacks");
+        const blueprint = blueprintNamed(rest[0]);
         if (!blueprint)
           throw new UsageError([
             `stack-config: name a blueprint: ${Object.keys(BLUEPRINTS).join(", ")}`,

@@ -8,15 +8,7 @@ import { issuesFromZod } from "../components/core/issues";
 import { UsageError, readDocuments, readMapping, readText } from "./documents";
 import { clusterObjects } from "./cluster-scan";
 import { shapeProblems } from "./object-shape";
-import {
-  FAIL_ON,
-  SCAN_FORMATS,
-  fails,
-  report,
-  type FailOn,
-  type ScanFormat,
-  type ScanVerdict,
-} from "./scan-report";
+import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
 
 export { isBlocking, type ScanVerdict } from "./scan-report";
 
@@ -173,18 +165,8 @@ export async function scan(
       namespace: { type: "string" },
     },
   });
-  const format = (values.format ?? "text") as ScanFormat;
-  if (!SCAN_FORMATS.includes(format)) {
-    throw new UsageError([
-      `--format: must be ${SCAN_FORMATS.join(", ")} (got ${JSON.stringify(values.format)})`,
-    ]);
-  }
-  const failOn = (values["fail-on"] ?? "mandatory") as FailOn;
-  if (!FAIL_ON.includes(failOn)) {
-    throw new UsageError([
-      `--fail-on: must be ${FAIL_ON.join(", ")} (got ${JSON.stringify(values["fail-on"])})`,
-    ]);
-  }
+  const format = flagChoice("format", values.format, SCAN_FORMATS, "text");
+  const failOn = flagChoice("fail-on", values["fail-on"], FAIL_ON, "mandatory");
   if (values.cluster && positionals.length > 0)
     throw new UsageError(["scan: --cluster reads the cluster; name no FILE, DIR or - with it"]);
   if (!values.cluster && (values.context !== undefined || values.namespace !== undefined))
@@ -204,6 +186,21 @@ export async function scan(
   }));
   io.out(report(format, verdicts, judged, version()));
   return fails(verdicts, failOn) ? 1 : 0;
+}
+
+/** A flag's value from its fixed choices, `fallback` when unset. */
+function flagChoice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const chosen = value ?? fallback;
+  if (!(choices as readonly string[]).includes(chosen))
+    throw new UsageError([
+      `--${flag}: must be ${choices.join(", ")} (got ${JSON.stringify(value)})`,
+    ]);
+  return chosen as T;
 }
 
 /** The objects of every file the arguments name; no object at all is a usage error. */

@@ -29,13 +29,18 @@ BLUEPRINTS[zeroTrustCluster.name] = zeroTrustCluster;
 
 export const DEFAULT_BLUEPRINT = zitiHostBlueprint.name;
 
+/** The blueprint called `name`; own names only, so `toString` or `constructor` finds nothing. */
+export function blueprintNamed(name: string | undefined): Blueprint | undefined {
+  return name !== undefined && Object.hasOwn(BLUEPRINTS, name) ? BLUEPRINTS[name] : undefined;
+}
+
 /**
  * The `pulumi up` entry point: runs the blueprint named by `zeroport:blueprint` with the config in
  * `zeroport:config` (a structured value; set secrets with `pulumi config set --secret --path`).
  */
 export function runFromStackConfig(): void {
   const name = pulumi.runtime.getConfig("zeroport:blueprint") ?? DEFAULT_BLUEPRINT;
-  const blueprint = Object.hasOwn(BLUEPRINTS, name) ? BLUEPRINTS[name] : undefined;
+  const blueprint = blueprintNamed(name);
   if (!blueprint) {
     throw new ZeroportInputError("stack config", [
       {
