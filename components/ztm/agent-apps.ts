@@ -4,11 +4,16 @@
  */
 import { z } from "zod";
 import { Port } from "../core/schemas";
-import { ZtmName } from "./common";
+import { ZtmName, parseHostPort } from "./common";
 import type { ResolvedZtmAgentArgs } from "./agent";
 import type { DesiredState } from "./reconciler-in-pod";
 
-const Target = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port");
+const Target = z
+  .string()
+  .refine(
+    (t) => /^[A-Za-z0-9.-]+$/.test(parseHostPort(t)?.host ?? ""),
+    "must be host:port (a DNS name or IPv4 address, a port 1-65535)",
+  );
 const Protocol = z.enum(["tcp", "udp"]).default("tcp");
 const AgentPort = Port.min(1024, "must be 1024 or above: the agent runs as non-root");
 
@@ -59,10 +64,8 @@ export const Proxy = z
 
 /** The declared apps as the reconciler applies them through the agent API. */
 export function desiredState(a: ResolvedZtmAgentArgs): DesiredState {
-  const hostPort = (t: string) => {
-    const i = t.lastIndexOf(":");
-    return { host: t.slice(0, i), port: Number(t.slice(i + 1)) };
-  };
+  // Targets passed the schema, so each parses.
+  const hostPort = (t: string) => parseHostPort(t) ?? { host: t, port: 0 };
   return {
     mesh: a.mesh,
     outbound: a.tunnels.outbound.map((t) => ({

@@ -185,6 +185,20 @@ describe("permits", () => {
     expect(permitProblems("{}")).toHaveLength(4);
   });
 
+  test("an outbound target is host:port with a port the agent can dial", () => {
+    const targets = (t: string) =>
+      ZtmAgentArgsSchema.safeParse({
+        ...agentArgs,
+        tunnels: { outbound: [{ name: "web", targets: [t] }] },
+      }).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    expect(targets("web.shop.svc:8080")).toEqual([]);
+    for (const bad of ["web.shop.svc:99999", "web.shop.svc:0", "web.shop.svc", "web_shop:80"]) {
+      expect(targets(bad)).toEqual([
+        "tunnels.outbound.0.targets.0: must be host:port (a DNS name or IPv4 address, a port 1-65535)",
+      ]);
+    }
+  });
+
   test("repeated ports and tunnels are refused", () => {
     const r = ZtmAgentArgsSchema.safeParse({
       ...agentArgs,
