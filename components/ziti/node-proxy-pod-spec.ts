@@ -1,13 +1,12 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { type IdentitySecretRef } from "../core/identity";
-import { TUNNEL_STATUS_PROBE } from "../core/probes";
 import { NOBODY, ZITI_GROUP, containerSecurityContext, type Escalation } from "../core/security";
+import { EDGE_TUNNEL_PROBES, edgeTunnelIdentity } from "./edge-tunnel";
 import type { ResolvedNodeProxyDaemonsetArgs } from "./node-proxy-daemonset";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
-const IDENTITY_DIR = "/ziti-edge-tunnel";
 const DBUS_SOCKET = "/var/run/dbus/system_bus_socket";
 
 /**
@@ -43,27 +42,12 @@ export function renderNodeProxyPodSpec(
     serviceAccountName: pulumi.Input<string>;
   },
 ): PodSpec {
-  const volumes: k8s.types.input.core.v1.Volume[] = [
-    refs.volumeClaimName !== undefined
-      ? { name: "identity", persistentVolumeClaim: { claimName: refs.volumeClaimName } }
-      : {
-          name: "identity",
-          secret: {
-            secretName: refs.identity.name,
-            defaultMode: 0o440,
-            items: [{ key: refs.identity.key, path: "identity.json" }],
-          },
-        },
-    { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-  ];
-  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    {
-      name: "identity",
-      mountPath: IDENTITY_DIR,
-      ...(refs.volumeClaimName === undefined ? { readOnly: true } : {}),
-    },
-    { name: "tmp", mountPath: "/tmp" },
-  ];
+  // The schema admits only enrolled identities: one JWT cannot enroll every node.
+  const { volumes, mounts, env } = edgeTunnelIdentity(
+    { ...refs.identity, contents: "json" },
+    refs.volumeClaimName,
+    a.logLevel,
+  );
   if (a.privilege === "netAdmin") {
     volumes.push({ name: "dev-net-tun", hostPath: { path: "/dev/net/tun", type: "CharDevice" } });
     mounts.push({ name: "dev-net-tun", mountPath: "/dev/net/tun" });
@@ -72,20 +56,6 @@ export function renderNodeProxyPodSpec(
     volumes.push({ name: "system-bus-socket", hostPath: { path: DBUS_SOCKET, type: "Socket" } });
     mounts.push({ name: "system-bus-socket", mountPath: DBUS_SOCKET });
   }
-  const env: k8s.types.input.core.v1.EnvVar[] = [
-    { name: "ZITI_IDENTITY_DIR", value: IDENTITY_DIR },
-    { name: "ZITI_IDENTITY_BASENAME", value: "identity" },
-    { name: "ZITI_LOG", value: String(a.logLevel) },
-    { name: "ZITI_TIME_FORMAT", value: "utc" },
-  ];
-  if (refs.volumeClaimName !== undefined) {
-    // Seeds the shared volume once; the entrypoint never overwrites an existing identity.
-    env.push({
-      name: "ZITI_IDENTITY_JSON",
-      valueFrom: { secretKeyRef: { name: refs.identity.name, key: refs.identity.key } },
-    });
-  }
-  const probe = { exec: { command: TUNNEL_STATUS_PROBE }, timeoutSeconds: 10 };
   return {
     hostNetwork: true,
     dnsPolicy: "ClusterFirstWithHostNet",
@@ -109,8 +79,7 @@ export function renderNodeProxyPodSpec(
         volumeMounts: mounts,
         resources: a.resources,
         securityContext: containerSecurityContext(NOBODY, NODE_PROXY_ESCALATIONS[a.privilege]),
-        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
-        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+        ...EDGE_TUNNEL_PROBES,
       },
     ],
     volumes,

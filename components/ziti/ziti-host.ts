@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "../core/images";
-import { ENROLLMENT_TOKEN_DIR, zitiIdentityArgs, type IdentitySecretRef } from "../core/identity";
+import { zitiIdentityArgs, type IdentitySecretRef } from "../core/identity";
 import { selectorLabels } from "../core/labels";
 import { NamespaceArgs } from "../core/namespace";
 import { Annotations, DnsLabel, DnsSubdomain, Labels, Resources } from "../core/schemas";
@@ -16,18 +16,16 @@ import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
 import { persistenceArgs, persistentClaim } from "../core/storage";
-import { TUNNEL_STATUS_PROBE } from "../core/probes";
+import { EDGE_TUNNEL_PROBES, edgeTunnelIdentity } from "./edge-tunnel";
 
 export { TUNNEL_STATUS_PROBE } from "../core/probes";
+export { IDENTITY_BASENAME, IDENTITY_DIR } from "./edge-tunnel";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 
 export const ZITI_HOST_TYPE = "zeroport:ziti:ZitiHost";
 const COMPONENT = "ziti-host";
 
-/** The image's identity directory (`ZITI_IDENTITY_DIR` default) and the file basename zeroport uses. */
-export const IDENTITY_DIR = "/ziti-edge-tunnel";
-export const IDENTITY_BASENAME = "identity";
 /** The image's group `ziti`; the persistent volume is group-owned by it so the tunneler can write. */
 
 export const DEFAULT_RESOURCES = {
@@ -165,53 +163,11 @@ export function renderZitiHostPodSpec(
     serviceAccountName: pulumi.Input<string>;
   },
 ): PodSpec {
-  const { identity } = refs;
-  const writable = refs.volumeClaimName !== undefined;
-  const volumes: k8s.types.input.core.v1.Volume[] = [
-    refs.volumeClaimName !== undefined
-      ? { name: "identity", persistentVolumeClaim: { claimName: refs.volumeClaimName } }
-      : {
-          name: "identity",
-          secret: {
-            secretName: identity.name,
-            defaultMode: 0o440,
-            items: [{ key: identity.key, path: `${IDENTITY_BASENAME}.json` }],
-          },
-        },
-    // The IPC socket the probes use lives in /tmp; the root filesystem is read-only.
-    { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-  ];
-  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    // `readOnly: false` is the default, which the API server drops: only say it when true.
-    { name: "identity", mountPath: IDENTITY_DIR, ...(writable ? {} : { readOnly: true }) },
-    { name: "tmp", mountPath: "/tmp" },
-  ];
-  const env: k8s.types.input.core.v1.EnvVar[] = [
-    { name: "ZITI_IDENTITY_DIR", value: IDENTITY_DIR },
-    { name: "ZITI_IDENTITY_BASENAME", value: IDENTITY_BASENAME },
-    { name: "ZITI_LOG", value: String(a.logLevel) },
-    { name: "ZITI_TIME_FORMAT", value: "utc" },
-  ];
-  if (identity.contents === "jwt") {
-    // The entrypoint enrolls `<basename>.jwt` from this directory into the volume, once.
-    volumes.push({
-      name: "enrollment-token",
-      secret: {
-        secretName: identity.name,
-        defaultMode: 0o440,
-        items: [{ key: identity.key, path: `${IDENTITY_BASENAME}.jwt` }],
-      },
-    });
-    mounts.push({ name: "enrollment-token", mountPath: ENROLLMENT_TOKEN_DIR, readOnly: true });
-  } else if (writable) {
-    // The entrypoint writes this into the volume only when no identity is there yet, so renewed
-    // certificates are never overwritten by the original.
-    env.push({
-      name: "ZITI_IDENTITY_JSON",
-      valueFrom: { secretKeyRef: { name: identity.name, key: identity.key } },
-    });
-  }
-  const probe = { exec: { command: TUNNEL_STATUS_PROBE }, timeoutSeconds: 10 };
+  const { volumes, mounts, env } = edgeTunnelIdentity(
+    refs.identity,
+    refs.volumeClaimName,
+    a.logLevel,
+  );
   return {
     serviceAccountName: refs.serviceAccountName,
     automountServiceAccountToken: false,
@@ -232,9 +188,7 @@ export function renderZitiHostPodSpec(
         volumeMounts: mounts,
         resources: a.resources,
         securityContext: containerSecurityContext(NOBODY_ZITI),
-        // Enrollment and the first controller session may take a while; after that, check often.
-        startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 60 },
-        livenessProbe: { ...probe, periodSeconds: 30, failureThreshold: 3 },
+        ...EDGE_TUNNEL_PROBES,
       },
     ],
     volumes,
