@@ -170,7 +170,8 @@ describe("a deliberately insecure program", () => {
       // Pods and ReplicaSets the Deployment owns are judged through it, not once more.
       expect(verdicts.filter((v) => v.kind === "Pod" || v.kind === "ReplicaSet")).toEqual([]);
     } finally {
-      for (const o of objects) await client.delete(o);
+      // The next test creates the same fixed node ports (dry run): free them at once.
+      for (const o of objects) await client.delete(o, "Background");
     }
   }, 300_000);
 

@@ -138,10 +138,18 @@ export class KubeClient {
     return JSON.parse(res.body) as KubeObject;
   }
 
-  async delete(obj: KubeObject): Promise<void> {
+  /**
+   * Foreground waits for dependents, but the object then goes by the garbage collector lifting its
+   * finalizer, and a Service deleted that way keeps its node ports until the API server's repair
+   * loop frees them (minutes): delete Services that hold fixed node ports in the background.
+   */
+  async delete(
+    obj: KubeObject,
+    propagation: "Foreground" | "Background" = "Foreground",
+  ): Promise<void> {
     const res = await this.request(
       "DELETE",
-      `${await this.pathOf(obj)}?propagationPolicy=Foreground`,
+      `${await this.pathOf(obj)}?propagationPolicy=${propagation}`,
     );
     if (res.status >= 300 && res.status !== 404)
       throw new ApiError(res.status, res.body, `DELETE ${obj.kind} ${obj.metadata.name}`);
