@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { isBlocking, objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
 import { createCluster, zeroport, type Cluster } from "./cluster";
 import { waitFor, type KubeObject } from "./kube-client";
+import { peerCorpusDir } from "../helpers/peer-corpus";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 let cluster: Cluster;
@@ -21,7 +22,7 @@ function yamlFiles(dir: string): string[] {
 /** Every object the two corpora hold, as `zeroport scan` reads them (files it refuses are skipped). */
 function corpus(): SourcedObject[] {
   return [
-    ...yamlFiles(path.join(FIXTURES, "peer-corpus")),
+    ...yamlFiles(peerCorpusDir()),
     ...yamlFiles(path.join(FIXTURES, "yaml-semantics", "cases")),
   ].flatMap((file) => {
     try {

@@ -1,12 +1,13 @@
-// Conformance with the peers' own verdicts on their own fixtures (test/fixtures/peer-corpus).
+// Conformance with the peers' own verdicts on their own fixtures (../shared/peer-corpus).
 // zeroport "fails" an object when any policy reports a mandatory violation on it.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
 import type { PackConfig } from "../../policy/config";
+import { peerCorpusDir } from "../helpers/peer-corpus";
 
-// A copy of shared/peer-corpus (its README gives every file's upstream repository and commit).
-const CORPUS = path.join(__dirname, "..", "fixtures", "peer-corpus");
+// Its README gives every file's upstream repository and commit.
+const CORPUS = peerCorpusDir();
 
 interface Expectation {
   file: string;
