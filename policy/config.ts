@@ -1,13 +1,17 @@
 import { z } from "zod";
+import { DnsLabel } from "../components/core/schemas";
+import { DEFAULT_SYSTEM_NAMESPACES, GrantSchema, type ExemptionSettings } from "./grants";
 import type { EnforcementLevel, PolicyOptions } from "./model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./rules";
 
 const Level = z.enum(["advisory", "mandatory", "remediate", "disabled"]);
-const Strings = z.array(z.string());
+// Every string here ends up in the guard's CEL as well: only what Kubernetes itself allows.
+const Namespaces = z.array(DnsLabel);
+const RULE_NAMES = RESOURCE_POLICIES.map((p) => p.name);
 
 /** The options each policy accepts, beyond `enforcementLevel` (the CrossGuard config file format). */
 const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
-  "no-service-external-ips": { allowedExternalIPs: Strings },
+  "no-service-external-ips": { allowedExternalIPs: z.array(z.union([z.ipv4(), z.ipv6()])) },
   "no-host-ports": {
     allowedHostPorts: z.array(z.number().int().min(1).max(65535)),
     allowedHostPortRanges: z.array(
@@ -19,13 +23,26 @@ const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
         .strict(),
     ),
   },
+  [EXPOSURE_EXEMPTIONS.name]: {
+    systemNamespaces: Namespaces,
+    grants: z
+      .array(
+        GrantSchema.extend({
+          policies: z
+            .array(z.enum(RULE_NAMES as [string, ...string[]]))
+            .min(1)
+            .describe(GrantSchema.shape.policies.description ?? ""),
+        }),
+      )
+      .max(200),
+  },
 };
 
-/** Every policy name the pack has, in order. */
+/** Every policy name the pack has, in order (the exemptions first: they hold the shared settings). */
 export const POLICY_NAMES: readonly string[] = [
+  EXPOSURE_EXEMPTIONS.name,
   ...RESOURCE_POLICIES.map((p) => p.name),
   ZERO_EXPOSURE.name,
-  EXPOSURE_EXEMPTIONS.name,
 ];
 
 function policyEntry(name: string) {
@@ -34,7 +51,7 @@ function policyEntry(name: string) {
     z
       .object({
         enforcementLevel: Level.optional(),
-        exemptNamespaces: Strings.optional(),
+        exemptNamespaces: Namespaces.optional(),
         ...Object.fromEntries(
           Object.entries(POLICY_OPTIONS[name] ?? {}).map(([k, v]) => [
             k,
@@ -85,4 +102,13 @@ export function optionsOf(name: string, config: PackConfig): PolicyOptions {
   if (own === undefined || typeof own === "string") return {};
   const { enforcementLevel: _level, ...options } = own;
   return options;
+}
+
+/** The settings `exposure-exemptions` holds for every rule: system namespaces and grants. */
+export function exemptionSettings(config: PackConfig): ExemptionSettings {
+  const options = optionsOf(EXPOSURE_EXEMPTIONS.name, config) as Partial<ExemptionSettings>;
+  return {
+    systemNamespaces: options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES,
+    ...(options.grants !== undefined ? { grants: options.grants } : {}),
+  };
 }

@@ -1,31 +1,7 @@
-import { levelOf, optionsOf, type PackConfig } from "./config";
-import {
-  EXEMPTION_ANNOTATION,
-  type EnforcementLevel,
-  listOption,
-  type KubeObject,
-  type PolicyOptions,
-  type ResourcePolicy,
-} from "./model";
+import { exemptionSettings, levelOf, optionsOf, type PackConfig } from "./config";
+import { exemptionOf, type JudgeContext } from "./exemption";
+import type { EnforcementLevel, KubeObject, PolicyOptions, ResourcePolicy } from "./model";
 import { RESOURCE_POLICIES, ZERO_EXPOSURE, exposureMessage, exposuresOf } from "./rules";
-
-/** Why an object is exempt from a policy (the annotation or the namespace), or undefined. */
-export function exemptionOf(obj: KubeObject, options: PolicyOptions): string | undefined {
-  const reason = obj.metadata?.annotations?.[EXEMPTION_ANNOTATION];
-  if (typeof reason === "string" && reason.trim() !== "")
-    return `${EXEMPTION_ANNOTATION}: ${reason.trim()}`;
-  const ns = obj.metadata?.namespace;
-  if (ns !== undefined && listOption<string>(options, "exemptNamespaces").includes(ns))
-    return `namespace ${ns} is exempt by configuration`;
-  return undefined;
-}
-
-function emptyAnnotationHint(obj: KubeObject): string {
-  const reason = obj.metadata?.annotations?.[EXEMPTION_ANNOTATION];
-  return typeof reason === "string" && reason.trim() === ""
-    ? ` (The ${EXEMPTION_ANNOTATION} annotation is empty: an exemption needs a reason.)`
-    : "";
-}
 
 /** What one policy decides about one object: violations, and exemptions that must stay visible. */
 export interface Judgement {
@@ -38,17 +14,18 @@ export function judge(
   policy: Pick<ResourcePolicy, "name" | "check">,
   obj: KubeObject,
   options: PolicyOptions,
+  context: JudgeContext,
 ): Judgement {
   const findings = policy.check(obj, options);
   const result: Judgement = { violations: [], exemptions: [] };
   if (findings.length === 0) return result;
-  const exemption = exemptionOf(obj, options);
+  const exemption = exemptionOf(policy.name, obj, options, context);
   for (const f of findings) {
     if (f.allowedBy)
       result.exemptions.push(`${policy.name}: allowed by ${f.allowedBy}: ${f.message}`);
-    else if (exemption)
-      result.exemptions.push(`${policy.name}: exempt (${exemption}): ${f.message}`);
-    else result.violations.push(`${f.message}${emptyAnnotationHint(obj)}`);
+    else if (exemption.exempt !== undefined)
+      result.exemptions.push(`${policy.name}: exempt (${exemption.exempt}): ${f.message}`);
+    else result.violations.push(`${f.message}${exemption.hint}`);
   }
   return result;
 }
@@ -69,8 +46,9 @@ export interface Verdict {
   message: string;
 }
 
-/** Every verdict of every enabled policy on one object. Exemptions are advisory. */
-export function judgeObject(obj: KubeObject, config: PackConfig): Verdict[] {
+/** Every verdict of every enabled policy on one object, grants read at `now`. Exemptions are advisory. */
+export function judgeObject(obj: KubeObject, config: PackConfig, now = new Date()): Verdict[] {
+  const context: JudgeContext = { settings: exemptionSettings(config), now };
   const verdicts: Verdict[] = [];
   const checks: [Pick<ResourcePolicy, "name" | "check">, EnforcementLevel][] = [
     ...RESOURCE_POLICIES.map((p): [ResourcePolicy, EnforcementLevel] => [p, p.defaultLevel]),
@@ -79,7 +57,12 @@ export function judgeObject(obj: KubeObject, config: PackConfig): Verdict[] {
   for (const [policy, defaultLevel] of checks) {
     const level = levelOf(policy.name, defaultLevel, config);
     if (level === "disabled") continue;
-    const { violations, exemptions } = judge(policy, obj, optionsOf(policy.name, config));
+    const { violations, exemptions } = judge(
+      policy,
+      obj,
+      optionsOf(policy.name, config),
+      context,
+    );
     for (const message of violations) verdicts.push({ policy: policy.name, level, message });
     for (const message of exemptions)
       verdicts.push({ policy: policy.name, level: "advisory", message });

@@ -19,6 +19,17 @@ export const ZeroExposureGuardArgsSchema = z
     policyName: DnsLabel.default("zeroport-zero-exposure").describe(
       "Prefix of the policy and binding names (`<policyName>-deny`, `<policyName>-warn`).",
     ),
+    validationActions: z
+      .array(z.enum(["Deny", "Warn", "Audit"]))
+      .min(1)
+      .default(["Deny"])
+      .refine((a) => !(a.includes("Deny") && a.includes("Warn")), {
+        message: "Deny and Warn together are refused by the API server; use Deny, or Warn and Audit",
+      })
+      .refine((a) => new Set(a).size === a.length, { message: "must not repeat an action" })
+      .describe(
+        "What the deny binding does on a violation: [Deny] enforces; [Warn, Audit] rolls the guard out first (the README's rollout path).",
+      ),
     labels: Labels.default({}),
   })
   .strict();
@@ -41,7 +52,10 @@ export class ZeroExposureGuard extends pulumi.ComponentResource {
     super(ZERO_EXPOSURE_GUARD_TYPE, name, {}, opts);
     const a = parseArgs(ZeroExposureGuardArgsSchema, args, `ZeroExposureGuard ${name}`, { name });
     const labels = standardLabels(COMPONENT, name, a.labels);
-    const { policies, bindings } = guardManifests(a.policyName, a.config, labels);
+    const { policies, bindings } = guardManifests(a.policyName, a.config, {
+      labels,
+      denyActions: a.validationActions,
+    });
     const created = policies.map(
       (p) =>
         new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(

@@ -1,141 +1,25 @@
 /**
- * The exposure rules as a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1): CEL the
+ * The exposure rules as ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1): CEL the
  * API server runs itself, no webhook and no controller. The same rule names, levels, exemptions
  * and options as the CrossGuard pack and `zeroport scan`, from the same config: rules at
  * `mandatory` (or `remediate`, which admission cannot do) deny; `advisory` ones warn and audit.
- * The e2e proves admission and scan agree object by object.
+ *
+ * Built for a living cluster: system namespaces are left out by the binding; exemptions need the
+ * annotation where the pods carry it and an admin's unexpired grant, compiled in from the config
+ * (so changing a grant is a change of the policy, which only admins write); an UPDATE that exposes
+ * nothing new and anything being deleted pass; every exemption used is warned about and audited.
  */
-import { levelOf, optionsOf, type PackConfig } from "../config";
-import {
-  EXEMPTION_ANNOTATION,
-  listOption,
-  type EnforcementLevel,
-  type PolicyOptions,
-} from "../model";
-import { RESOURCE_POLICIES } from "../rules";
+import { exemptionSettings, levelOf, optionsOf, type PackConfig } from "../config";
+import { dayStart, type Grant } from "../grants";
+import { EXEMPTION_ANNOTATION, listOption, type EnforcementLevel } from "../model";
+import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES } from "../rules";
+import { list, NEW, quote, VARIABLES } from "./cel";
+import { CEL_RULES } from "./cel-rules";
 
-/** A rule in CEL: its condition for a violation, over the variables below. */
-interface CelRule {
-  /** True when the object violates the rule (before exemptions). */
-  violates: (options: PolicyOptions) => string;
-  message: string;
-}
+export { CEL_RULES } from "./cel-rules";
 
-const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-const list = (xs: readonly (string | number)[]) =>
-  `[${xs.map((x) => (typeof x === "number" ? String(x) : quote(x))).join(", ")}]`;
-
-/** CEL for "this host port is allowed" from the no-host-ports options. */
-function hostPortAllowed(options: PolicyOptions, port: string): string {
-  // Only numbers go into the expression as they are.
-  const ports = listOption<unknown>(options, "allowedHostPorts").filter(
-    (x): x is number => typeof x === "number",
-  );
-  const ranges = listOption<{ min: number; max: number }>(options, "allowedHostPortRanges");
-  const terms = [
-    ...(ports.length > 0 ? [`${port} in ${list(ports)}`] : []),
-    ...ranges.map((r) => `(${port} >= ${r.min} && ${port} <= ${r.max})`),
-  ];
-  return terms.length > 0 ? terms.join(" || ") : "false";
-}
-
-/** Every mandatory-by-default rule, in CEL; the names are the pack's. */
-export const CEL_RULES: Record<string, CelRule> = {
-  "no-nodeport-services": {
-    violates: () => "variables.isService && variables.serviceType == 'NodePort'",
-    message: "no-nodeport-services: a Service of type NodePort opens a port on every node",
-  },
-  "no-loadbalancer-node-ports": {
-    violates: () =>
-      "variables.isService && variables.serviceType == 'LoadBalancer' && " +
-      "(!has(object.spec.allocateLoadBalancerNodePorts) || object.spec.allocateLoadBalancerNodePorts != false || " +
-      "(has(object.spec.ports) && object.spec.ports.exists(p, has(p.nodePort) && p.nodePort > 0)))",
-    message:
-      "no-loadbalancer-node-ports: a LoadBalancer that allocates node ports (allocateLoadBalancerNodePorts not false, or a nodePort) opens them on every node",
-  },
-  "no-service-external-ips": {
-    violates: (o) =>
-      "variables.isService && has(object.spec.externalIPs) && " +
-      `object.spec.externalIPs.exists(ip, !(ip in ${list(listOption<string>(o, "allowedExternalIPs"))}))`,
-    message:
-      "no-service-external-ips: Service externalIPs let every node accept traffic for them (CVE-2020-8554)",
-  },
-  "no-host-ports": {
-    violates: (o) =>
-      "variables.hasPodSpec && variables.containers.exists(c, has(c.ports) && " +
-      `c.ports.exists(p, has(p.hostPort) && p.hostPort > 0 && !(${hostPortAllowed(o, "p.hostPort")})))`,
-    message:
-      "no-host-ports: a hostPort binds a port on the node, outside any Service or NetworkPolicy",
-  },
-  "no-host-network-listeners": {
-    violates: () =>
-      "variables.hostNetwork && variables.containers.exists(c, has(c.ports) && size(c.ports) > 0)",
-    message:
-      "no-host-network-listeners: a hostNetwork pod that declares ports listens on the node itself",
-  },
-  "host-network-pods": {
-    violates: () =>
-      "variables.hostNetwork && !variables.containers.exists(c, has(c.ports) && size(c.ports) > 0)",
-    message:
-      "host-network-pods: a hostNetwork pod listens wherever it likes on the node, declared or not",
-  },
-  "loadbalancer-source-ranges": {
-    violates: () =>
-      "variables.isService && variables.serviceType == 'LoadBalancer' && " +
-      "(!has(object.spec.loadBalancerSourceRanges) || size(object.spec.loadBalancerSourceRanges) == 0 || " +
-      "object.spec.loadBalancerSourceRanges.exists(r, r.trim() == '0.0.0.0/0' || r.trim() == '::/0') || " +
-      "!has(object.spec.externalTrafficPolicy) || object.spec.externalTrafficPolicy != 'Local')",
-    message:
-      "loadbalancer-source-ranges: a LoadBalancer should list loadBalancerSourceRanges and keep client addresses (externalTrafficPolicy: Local)",
-  },
-};
-
-const POD_KINDS = [
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "ReplicaSet",
-  "ReplicationController",
-  "Job",
-];
-
-/** Variables every rule reads; evaluated lazily, so a Service never touches pod fields. */
-const VARIABLES = [
-  { name: "isService", expression: "object.kind == 'Service'" },
-  { name: "serviceType", expression: "has(object.spec.type) ? object.spec.type : 'ClusterIP'" },
-  {
-    name: "hasPodSpec",
-    expression:
-      "object.kind == 'Pod' || (object.kind == 'PodTemplate' && has(object.template) && has(object.template.spec)) || " +
-      "(object.kind == 'CronJob' && has(object.spec.jobTemplate.spec) && has(object.spec.jobTemplate.spec.template.spec)) || " +
-      `(object.kind in ${list(POD_KINDS)} && has(object.spec.template) && has(object.spec.template.spec))`,
-  },
-  {
-    name: "podSpec",
-    expression:
-      "object.kind == 'Pod' ? object.spec : object.kind == 'PodTemplate' ? object.template.spec : " +
-      "object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec",
-  },
-  {
-    name: "containers",
-    expression:
-      "!variables.hasPodSpec ? [] : " +
-      "(has(variables.podSpec.containers) ? variables.podSpec.containers : []) + " +
-      "(has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : []) + " +
-      "(has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])",
-  },
-  {
-    name: "hostNetwork",
-    expression:
-      "variables.hasPodSpec && has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork == true",
-  },
-  {
-    name: "exempt",
-    expression:
-      `has(object.metadata.annotations) && ${quote(EXEMPTION_ANNOTATION)} in object.metadata.annotations && ` +
-      `object.metadata.annotations[${quote(EXEMPTION_ANNOTATION)}].trim() != ''`,
-  },
-];
+/** The actions a binding may take; Deny and Warn together are refused by the API server. */
+export type ValidationAction = "Deny" | "Warn" | "Audit";
 
 /** The resources the guard judges: Services and every kind that carries a pod spec. */
 const RESOURCE_RULES = [
@@ -144,43 +28,179 @@ const RESOURCE_RULES = [
   { apiGroups: ["batch"], resources: ["jobs", "cronjobs"] },
 ].map((r) => ({ ...r, apiVersions: ["*"], operations: ["CREATE", "UPDATE"] }));
 
+/** CEL: this grant names the object, or the workload whose controller made it. */
+function grantMatch(g: Grant): string {
+  const name = quote(g.name);
+  const owner = [`(r.kind == ${quote(g.kind)} && r.name == ${name})`];
+  if (g.kind === "Deployment")
+    owner.push(
+      "(object.kind == 'Pod' && r.kind == 'ReplicaSet' && has(object.metadata.labels) && " +
+        "'pod-template-hash' in object.metadata.labels && " +
+        `r.name == ${quote(`${g.name}-`)} + object.metadata.labels['pod-template-hash'])`,
+    );
+  if (g.kind === "CronJob")
+    owner.push(
+      `(object.kind == 'Pod' && r.kind == 'Job' && r.name.matches(${quote(`^${g.name.replace(/\./g, "\\.")}-[0-9]+$`)}))`,
+    );
+  return (
+    `(request.namespace == ${quote(g.namespace)} && size(variables.times) > 0 && ` +
+    `!variables.times.exists(t, t >= timestamp(${quote(dayStart(g.expires))})) && ` +
+    `((object.kind == ${quote(g.kind)} && variables.name == ${name}) || ` +
+    `variables.owners.exists(r, ${owner.join(" || ")})))`
+  );
+}
+
+interface CompiledRule {
+  name: string;
+  level: EnforcementLevel;
+  violation: string;
+  /** Exempt by namespace or by annotation and grant. */
+  exempt: string;
+  /** The exposure was there before this UPDATE, or the object is being deleted. */
+  passes: string;
+  message: string;
+}
+
+function compileRules(config: PackConfig): CompiledRule[] {
+  const grants = exemptionSettings(config).grants ?? [];
+  const out: CompiledRule[] = [];
+  for (const policy of RESOURCE_POLICIES) {
+    const rule = CEL_RULES[policy.name];
+    const level = levelOf(policy.name, policy.defaultLevel, config);
+    if (!rule || level === "disabled") continue;
+    const options = optionsOf(policy.name, config);
+    const namespaces = listOption<string>(options, "exemptNamespaces");
+    const granted = grants.filter((g) => g.policies.includes(policy.name)).map(grantMatch);
+    out.push({
+      name: policy.name,
+      level,
+      violation: rule.violates(options, NEW),
+      exempt: [
+        ...(namespaces.length > 0 ? [`request.namespace in ${list(namespaces)}`] : []),
+        ...(granted.length > 0 ? [`(variables.reasonVisible && (${granted.join(" || ")}))`] : []),
+      ].join(" || "),
+      passes:
+        "variables.deleting || " +
+        `(request.operation == 'UPDATE' && oldObject != null && ${rule.keeps(options)})`,
+      message: rule.message,
+    });
+  }
+  return out;
+}
+
+const objectName =
+  "object.kind + ' ' + request.namespace + '/' + (variables.name != '' ? variables.name : '(generated)')";
+
+/** The denial: how to fix it, and for an annotated object, how to ask for a grant. */
+function messageExpression(r: CompiledRule): string {
+  const fix = ` To exempt it, annotate the Service or the pod template with ${EXEMPTION_ANNOTATION}: <reason> and ask a cluster admin for a grant (exposure-exemptions.grants in the guard's config).`;
+  const ask =
+    ` is annotated ${EXEMPTION_ANNOTATION}, but no unexpired grant in the guard covers it for ${r.name}: ` +
+    "ask a cluster admin to add one to exposure-exemptions.grants (namespace, kind, name, policies, reason, owner, expires).";
+  return (
+    `variables.reason != '' ? ${quote(`${r.message}. `)} + ${objectName} + ${quote(ask)} : ` +
+    `${quote(`${r.message}: `)} + ${objectName} + ${quote(`.${fix}`)}`
+  );
+}
+
+/** The CEL identifier of a rule's variables: `no-host-ports` → `noHostPorts`. */
+const ident = (rule: string) => rule.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * Each rule's parts as variables (violates, passes, exempt, exemptionUsed), so validations, warnings
+ * and the audit annotation (at most 5 KiB of CEL) name them instead of repeating them.
+ */
+function ruleVariables(rules: CompiledRule[]): { name: string; expression: string }[] {
+  return rules.flatMap((r) => {
+    const id = ident(r.name);
+    return [
+      { name: `${id}Violates`, expression: r.violation },
+      { name: `${id}Passes`, expression: r.passes },
+      ...(r.exempt !== ""
+        ? [
+            { name: `${id}Exempt`, expression: r.exempt },
+            {
+              name: `${id}ExemptionUsed`,
+              expression: `variables.${id}Violates && !variables.${id}Passes && variables.${id}Exempt`,
+            },
+          ]
+        : []),
+    ];
+  });
+}
+
+export interface GuardOptions {
+  labels?: Record<string, string>;
+  /** The deny binding's actions: ["Deny"] to enforce, ["Warn", "Audit"] to roll out first. */
+  denyActions?: ValidationAction[];
+}
+
 export interface GuardManifests {
   policies: Record<string, unknown>[];
   bindings: Record<string, unknown>[];
 }
 
-/**
- * The policies and bindings for a pack config: one policy per action (Deny for mandatory and
- * remediate rules, Warn+Audit for advisory ones), each rule exempt by the annotation with a
- * reason and by its `exemptNamespaces`.
- */
+/** The policies and bindings for a pack config: one pair per action, deny and warn. */
 export function guardManifests(
   name: string,
   config: PackConfig,
-  labels: Record<string, string> = {},
+  { labels = {}, denyActions = ["Deny"] }: GuardOptions = {},
 ): GuardManifests {
-  const byAction: Record<"deny" | "warn", { expression: string; message: string }[]> = {
-    deny: [],
-    warn: [],
-  };
-  for (const policy of RESOURCE_POLICIES) {
-    const rule = CEL_RULES[policy.name];
-    const level: EnforcementLevel = levelOf(policy.name, policy.defaultLevel, config);
-    if (!rule || level === "disabled") continue;
-    const options = optionsOf(policy.name, config);
-    const namespaces = listOption<string>(options, "exemptNamespaces");
-    const exempt = [
-      "variables.exempt",
-      ...(namespaces.length > 0 ? [`request.namespace in ${list(namespaces)}`] : []),
-    ].join(" || ");
-    byAction[level === "advisory" ? "warn" : "deny"].push({
-      expression: `${exempt} || !(${rule.violates(options)})`,
-      message: rule.message,
+  const rules = compileRules(config);
+  const { systemNamespaces } = exemptionSettings(config);
+  const reportExemptions = levelOf(EXPOSURE_EXEMPTIONS.name, "advisory", config) !== "disabled";
+  const used = rules.filter((r) => r.exempt !== "");
+  const variables = [
+    ...VARIABLES,
+    ...ruleVariables(rules),
+    {
+      name: "exemptionsUsed",
+      expression:
+        used.length > 0
+          ? used
+              .map((r) => `(variables.${ident(r.name)}ExemptionUsed ? [${quote(r.name)}] : [])`)
+              .join(" + ")
+          : "[]",
+    },
+  ];
+  const auditAnnotations = [
+    {
+      key: "exemptions",
+      valueExpression: `size(variables.exemptionsUsed) > 0 ? ${objectName} + ' exempt from ' + variables.exemptionsUsed.join(', ') : ''`,
+    },
+  ];
+  const validations: Record<"deny" | "warn", Record<string, unknown>[]> = { deny: [], warn: [] };
+  for (const r of rules) {
+    validations[r.level === "advisory" ? "warn" : "deny"].push({
+      expression: `!variables.${ident(r.name)}Violates || variables.${ident(r.name)}Passes${r.exempt ? ` || variables.${ident(r.name)}Exempt` : ""}`,
+      messageExpression: messageExpression(r),
+      message: r.message,
+      reason: "Forbidden",
     });
   }
+  if (reportExemptions)
+    for (const r of used)
+      validations.warn.push({
+        expression: `!variables.${ident(r.name)}ExemptionUsed`,
+        messageExpression: `${quote(`${EXPOSURE_EXEMPTIONS.name}: `)} + ${objectName} + ${quote(` is exempt from ${r.name} (${EXEMPTION_ANNOTATION}: `)} + variables.reason + ')'`,
+        message: `${EXPOSURE_EXEMPTIONS.name}: exempt from ${r.name}`,
+        reason: "Forbidden",
+      });
+  const namespaceSelector =
+    systemNamespaces.length > 0
+      ? {
+          matchExpressions: [
+            {
+              key: "kubernetes.io/metadata.name",
+              operator: "NotIn",
+              values: [...systemNamespaces],
+            },
+          ],
+        }
+      : {};
   const out: GuardManifests = { policies: [], bindings: [] };
-  for (const [action, validations] of Object.entries(byAction)) {
-    if (validations.length === 0) continue;
+  for (const action of ["deny", "warn"] as const) {
+    if (validations[action].length === 0) continue;
     const policyName = `${name}-${action}`;
     out.policies.push({
       apiVersion: "admissionregistration.k8s.io/v1",
@@ -189,15 +209,20 @@ export function guardManifests(
       spec: {
         failurePolicy: "Fail",
         matchConstraints: { resourceRules: RESOURCE_RULES },
-        variables: VARIABLES,
-        validations: validations.map((v) => ({ ...v, reason: "Forbidden" })),
+        variables,
+        validations: validations[action],
+        ...(action === "deny" ? { auditAnnotations } : {}),
       },
     });
     out.bindings.push({
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: "ValidatingAdmissionPolicyBinding",
       metadata: { name: policyName, labels },
-      spec: { policyName, validationActions: action === "deny" ? ["Deny"] : ["Warn", "Audit"] },
+      spec: {
+        policyName,
+        validationActions: action === "deny" ? denyActions : ["Warn", "Audit"],
+        matchResources: { namespaceSelector },
+      },
     });
   }
   return out;

@@ -5,6 +5,8 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { exemptionSettings } from "../config";
+import type { JudgeContext } from "../exemption";
 import { judge, zeroExposureCheck } from "../judge";
 import type { KubeObject, PolicyOptions, ResourcePolicy } from "../model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "../rules";
@@ -27,8 +29,20 @@ export function objectFromResource(
   return view;
 }
 
-/** Exemptions found by the resource policies, reported by the last policy for the same URN. */
-const pendingExemptions = new Map<string, string[]>();
+/**
+ * The settings every rule reads (system namespaces, grants) live in the config of
+ * `exposure-exemptions`, and CrossGuard hands each policy only its own config. So that policy runs
+ * first for every resource and keeps them here for the rules after it; until it runs (or when it
+ * is disabled) the defaults hold, with grants not visible.
+ */
+let context: JudgeContext = { settings: exemptionSettings({}), now: new Date() };
+
+/**
+ * Each rule's own options (exemptNamespaces, allow-lists) as it last saw them, so the exemption
+ * report, which runs before the rules, can apply them from the second resource on. A rule the
+ * config disables never runs, so its exemptions are not reported once the others have been seen.
+ */
+const ruleOptions = new Map<string, PolicyOptions>();
 
 function configSchema(policy: ResourcePolicy): PolicyConfigSchema {
   return {
@@ -54,14 +68,10 @@ function resourcePolicy(policy: ResourcePolicy): ResourceValidationPolicy {
     validateResource: (args, reportViolation) => {
       const obj = objectFromResource(args.type, args.props);
       if (!obj) return;
-      const { violations, exemptions } = judge(policy, obj, args.getConfig<PolicyOptions>());
-      violations.forEach((message) => reportViolation(message));
-      if (exemptions.length > 0) {
-        pendingExemptions.set(args.urn, [
-          ...(pendingExemptions.get(args.urn) ?? []),
-          ...exemptions,
-        ]);
-      }
+      ruleOptions.set(policy.name, args.getConfig<PolicyOptions>());
+      judge(policy, obj, args.getConfig<PolicyOptions>(), context).violations.forEach(
+        (message) => reportViolation(message),
+      );
     },
     ...(policy.remediate ? { remediateResource: remediation(policy) } : {}),
   };
@@ -71,23 +81,36 @@ function remediation(policy: ResourcePolicy) {
   return (args: ResourceValidationArgs): Record<string, unknown> | undefined => {
     const obj = objectFromResource(args.type, args.props);
     const options = args.getConfig<PolicyOptions>();
-    if (!obj || !policy.remediate || judge(policy, obj, options).violations.length === 0)
+    if (!obj || !policy.remediate || judge(policy, obj, options, context).violations.length === 0)
       return undefined;
     const fixed = policy.remediate(obj);
     return fixed ? { ...args.props, spec: fixed.spec } : undefined;
   };
 }
 
-/** Runs last for each resource: every exemption stays visible as an advisory violation. */
+/**
+ * Runs first for each resource: takes the shared settings from its config, then reports every
+ * exemption any rule grants this resource, so none is silent.
+ */
 const exposureExemptions: ResourceValidationPolicy = {
   name: EXPOSURE_EXEMPTIONS.name,
   description: EXPOSURE_EXEMPTIONS.description,
   enforcementLevel: EXPOSURE_EXEMPTIONS.defaultLevel,
   severity: EXPOSURE_EXEMPTIONS.severity,
+  configSchema: { properties: EXPOSURE_EXEMPTIONS.options as PolicyConfigSchema["properties"] },
   validateResource: (args, reportViolation) => {
-    const exemptions = pendingExemptions.get(args.urn) ?? [];
-    pendingExemptions.delete(args.urn);
-    exemptions.forEach((message) => reportViolation(message));
+    context = {
+      settings: exemptionSettings({ [EXPOSURE_EXEMPTIONS.name]: args.getConfig<PolicyOptions>() }),
+      now: new Date(),
+    };
+    const obj = objectFromResource(args.type, args.props);
+    if (!obj) return;
+    const seen = ruleOptions.size > 0;
+    for (const policy of RESOURCE_POLICIES) {
+      const options = ruleOptions.get(policy.name);
+      if (seen && !options) continue;
+      judge(policy, obj, options ?? {}, context).exemptions.forEach((m) => reportViolation(m));
+    }
   },
 };
 
@@ -107,7 +130,7 @@ const zeroExposure: StackValidationPolicy = {
     for (const resource of args.resources) {
       const obj = objectFromResource(resource.type, resource.props as Record<string, unknown>);
       if (!obj) continue;
-      const { violations } = judge(zeroExposureCheck, obj, options);
+      const { violations } = judge(zeroExposureCheck, obj, options, context);
       violations.forEach((message) => reportViolation(message, resource.urn));
     }
   },
@@ -116,7 +139,7 @@ const zeroExposure: StackValidationPolicy = {
 /** The pack's arguments: every policy, exemptions last. */
 export function zeroportPack(): PolicyPackArgs {
   return {
-    policies: [...RESOURCE_POLICIES.map(resourcePolicy), zeroExposure, exposureExemptions],
+    policies: [exposureExemptions, ...RESOURCE_POLICIES.map(resourcePolicy), zeroExposure],
     description:
       "zeroport: forbids node-port exposure (NodePort, node ports of LoadBalancers, hostPort, hostNetwork listeners, externalIPs).",
     provider: "kubernetes",

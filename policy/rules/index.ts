@@ -26,9 +26,38 @@ export const ZERO_EXPOSURE = {
 
 export const EXPOSURE_EXEMPTIONS = {
   name: "exposure-exemptions",
-  description: "Reports every exemption from the exposure policies, so that none is silent.",
+  description:
+    "Reports every exemption from the exposure policies, so that none is silent; holds the settings every rule shares (system namespaces, grants).",
   defaultLevel: "advisory" as const,
   severity: "low" as const,
+  /** As JSON schema for CrossGuard; the zod schema in policy/config.ts checks the same fields in full. */
+  options: {
+    systemNamespaces: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Namespaces no rule judges (the guard's binding never matches them); default kube-system, kube-flannel, calico-system, tigera-operator.",
+    },
+    grants: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          namespace: { type: "string" },
+          kind: { type: "string" },
+          name: { type: "string" },
+          policies: { type: "array", items: { type: "string" } },
+          reason: { type: "string" },
+          owner: { type: "string" },
+          expires: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required: ["namespace", "kind", "name", "policies", "reason", "owner", "expires"],
+        additionalProperties: false,
+      },
+      description:
+        "Exemptions an admin granted: the object (namespace, kind, name), the rules waived, reason, owner, and the day it expires.",
+    },
+  },
 };
 
 export { exposuresOf, exposureMessage } from "./zero-exposure";

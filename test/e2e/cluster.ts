@@ -24,6 +24,8 @@ export interface Cluster {
   workdir: string;
   kubeconfig: string;
   client: KubeClient;
+  /** Sets the number of fake nodes (a node joining, as an autoscaler or a replacement would). */
+  scaleNodes(replicas: number): void;
   delete(): void;
 }
 
@@ -46,7 +48,15 @@ export function createCluster(name: string, extraBinaries: string[] = []): Clust
   spawnSync(path.join(BIN, "kwokctl"), ["--name", name, "delete", "cluster"], {
     env: { ...process.env, KWOK_WORKDIR: workdir },
   });
+  // Every component kwokctl starts listens on loopback only (its default is 0.0.0.0).
+  const config = path.join(workdir, "kwok.yaml");
+  fs.writeFileSync(
+    config,
+    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n",
+  );
   kwokctl(
+    "--config",
+    config,
     "create",
     "cluster",
     "--runtime",
@@ -72,6 +82,9 @@ export function createCluster(name: string, extraBinaries: string[] = []): Clust
     workdir,
     kubeconfig,
     client,
+    scaleNodes(replicas: number) {
+      kwokctl("scale", "node", "--replicas", String(replicas));
+    },
     delete() {
       client.close();
       try {

@@ -40,7 +40,11 @@ export class KubeClient {
   private readonly agent: https.Agent;
   private readonly resources = new Map<string, { plural: string; namespaced: boolean }>();
 
-  constructor(kubeconfigPath: string) {
+  /** `impersonate`: send every request as this user (and groups), as `kubectl --as` does. */
+  constructor(
+    kubeconfigPath: string,
+    private readonly impersonate?: { user: string; groups?: string[] },
+  ) {
     const config = YAML.parse(fs.readFileSync(kubeconfigPath, "utf8")) as KubeconfigFile;
     const context = config.contexts.find((c) => c.name === config["current-context"])?.context;
     const cluster = config.clusters.find((c) => c.name === context?.cluster)?.cluster;
@@ -61,20 +65,31 @@ export class KubeClient {
     path: string,
     body?: string,
     contentType = "application/json",
-  ): Promise<{ status: number; body: string }> {
+  ): Promise<{ status: number; body: string; warnings: string[] }> {
     return new Promise((resolve, reject) => {
       const req = https.request(
         new URL(path, this.server),
         {
           method,
           agent: this.agent,
-          headers: { Accept: "application/json", ...(body ? { "Content-Type": contentType } : {}) },
+          headers: {
+            Accept: "application/json",
+            ...(body ? { "Content-Type": contentType } : {}),
+            ...(this.impersonate
+              ? {
+                  "Impersonate-User": this.impersonate.user,
+                  ...(this.impersonate.groups ? { "Impersonate-Group": this.impersonate.groups } : {}),
+                }
+              : {}),
+          },
         },
         (res) => {
           let data = "";
           res.setEncoding("utf8");
           res.on("data", (c: string) => (data += c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+          const warning = res.headers.warning;
+          const warnings = warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, warnings }));
         },
       );
       req.on("error", reject);

@@ -1,21 +1,24 @@
 // Exemptions and config applied by the judge (policy/judge.ts).
+import { exemptionSettings } from "../../policy/config";
 import { judge, judgeObject } from "../../policy/judge";
 import { noNodePortServices } from "../../policy/rules/no-nodeport-services";
 import { service } from "./fixtures";
 
+const ctx = { settings: exemptionSettings({}), now: new Date("2026-12-04T00:00:00Z") };
+
 describe("exemptions", () => {
   const nodePort = service({ type: "NodePort" });
 
-  test("an annotation with a reason exempts, and the exemption stays visible", () => {
+  test("without grants in the config, an annotation with a reason exempts and says grants were not checked", () => {
     const obj = service(
       { type: "NodePort" },
       { annotations: { "zeroport.io/exposure-exception": "legacy VPN, ticket NET-42" } },
     );
-    const j = judge(noNodePortServices, obj, {});
+    const j = judge(noNodePortServices, obj, {}, ctx);
     expect(j.violations).toEqual([]);
     expect(j.exemptions).toEqual([
       expect.stringMatching(
-        /^no-nodeport-services: exempt \(zeroport\.io\/exposure-exception: legacy VPN, ticket NET-42\): Service shop\/web is of type NodePort/,
+        /^no-nodeport-services: exempt \(zeroport\.io\/exposure-exception: legacy VPN, ticket NET-42; this config lists no grants, so the cluster's cannot be checked here: admission needs an admin's grant in exposure-exemptions\.grants\): Service shop\/web is of type NodePort/,
       ),
     ]);
   });
@@ -25,19 +28,19 @@ describe("exemptions", () => {
       { type: "NodePort" },
       { annotations: { "zeroport.io/exposure-exception": " " } },
     );
-    const j = judge(noNodePortServices, obj, {});
+    const j = judge(noNodePortServices, obj, {}, ctx);
     expect(j.exemptions).toEqual([]);
     expect(j.violations[0]).toMatch(
-      /\(The zeroport\.io\/exposure-exception annotation is empty: an exemption needs a reason\.\)$/,
+      /\(The zeroport\.io\/exposure-exception annotation has no visible text: an exemption needs a reason\.\)$/,
     );
   });
 
   test("an exempt namespace is reported", () => {
     expect(
-      judge(noNodePortServices, nodePort, { exemptNamespaces: ["shop"] }).exemptions[0],
+      judge(noNodePortServices, nodePort, { exemptNamespaces: ["shop"] }, ctx).exemptions[0],
     ).toMatch(/^no-nodeport-services: exempt \(namespace shop is exempt by configuration\)/);
     expect(
-      judge(noNodePortServices, nodePort, { exemptNamespaces: ["other"] }).violations,
+      judge(noNodePortServices, nodePort, { exemptNamespaces: ["other"] }, ctx).violations,
     ).toHaveLength(1);
   });
 });

@@ -1,24 +1,46 @@
 // The CEL binding of the rules: which rules deny, which warn, and how config reaches the CEL.
-// (That the CEL means what the rules mean is proven on a real API server: test/e2e/guard.e2e.ts.)
+// (That the CEL means what the rules mean is proven on a real API server: test/e2e/guard.e2e.ts
+// and, for a living cluster, test/e2e/guard-life.e2e.ts.)
+import { quote } from "../../../policy/admission/cel";
 import { CEL_RULES, guardManifests } from "../../../policy/admission/validating-policy";
 import { RESOURCE_POLICIES } from "../../../policy/rules";
 
 type Policy = {
   metadata: { name: string };
-  spec: { validations: { expression: string; message: string }[] };
+  spec: {
+    validations: { expression: string; message: string }[];
+    variables: { name: string; expression: string }[];
+    auditAnnotations?: { key: string; valueExpression: string }[];
+  };
 };
 type Binding = {
   metadata: { name: string };
-  spec: { policyName: string; validationActions: string[] };
+  spec: {
+    policyName: string;
+    validationActions: string[];
+    matchResources: { namespaceSelector: Record<string, unknown> };
+  };
 };
 const rulesOf = (p: Policy | undefined) =>
   p?.spec.validations.map((v) => v.message.split(":")[0]) ?? [];
+const variable = (p: Policy | undefined, name: string) =>
+  p?.spec.variables.find((v) => v.name === name)?.expression;
+
+const GRANT = {
+  namespace: "monitoring",
+  kind: "DaemonSet" as const,
+  name: "node-exporter",
+  policies: ["no-host-ports"],
+  reason: "metrics",
+  owner: "team-obs",
+  expires: "2027-03-01",
+};
 
 test("every resource policy of the pack has a CEL rule", () => {
   expect(Object.keys(CEL_RULES).sort()).toEqual(RESOURCE_POLICIES.map((p) => p.name).sort());
 });
 
-test("by default, mandatory rules deny and advisory ones warn and audit", () => {
+test("by default, mandatory rules deny, advisory ones warn and audit, system namespaces are left out", () => {
   const { policies, bindings } = guardManifests("zp", {});
   expect((policies as Policy[]).map((p) => [p.metadata.name, rulesOf(p)])).toEqual([
     [
@@ -34,15 +56,45 @@ test("by default, mandatory rules deny and advisory ones warn and audit", () => 
     ],
     ["zp-warn", ["loadbalancer-source-ranges"]],
   ]);
+  const selector = {
+    matchExpressions: [
+      {
+        key: "kubernetes.io/metadata.name",
+        operator: "NotIn",
+        values: ["kube-system", "kube-flannel", "calico-system", "tigera-operator"],
+      },
+    ],
+  };
   expect(
     (bindings as Binding[]).map((b) => [
       b.metadata.name,
       b.spec.policyName,
       b.spec.validationActions,
+      b.spec.matchResources.namespaceSelector,
     ]),
   ).toEqual([
-    ["zp-deny", "zp-deny", ["Deny"]],
-    ["zp-warn", "zp-warn", ["Warn", "Audit"]],
+    ["zp-deny", "zp-deny", ["Deny"], selector],
+    ["zp-warn", "zp-warn", ["Warn", "Audit"], selector],
+  ]);
+});
+
+test("system namespaces and the deny binding's actions are configurable", () => {
+  const { bindings } = guardManifests(
+    "zp",
+    { "exposure-exemptions": { systemNamespaces: [] } },
+    { denyActions: ["Warn", "Audit"] },
+  );
+  expect((bindings as Binding[]).map((b) => b.spec)).toEqual([
+    {
+      policyName: "zp-deny",
+      validationActions: ["Warn", "Audit"],
+      matchResources: { namespaceSelector: {} },
+    },
+    {
+      policyName: "zp-warn",
+      validationActions: ["Warn", "Audit"],
+      matchResources: { namespaceSelector: {} },
+    },
   ]);
 });
 
@@ -52,7 +104,7 @@ test("levels, exempt namespaces and allow-lists come from the pack config", () =
     "no-nodeport-services": "disabled",
     "loadbalancer-source-ranges": "mandatory",
     "no-host-ports": {
-      exemptNamespaces: ["kube-system"],
+      exemptNamespaces: ["ops"],
       allowedHostPorts: [8080],
       allowedHostPortRanges: [{ min: 30000, max: 30010 }],
     },
@@ -61,24 +113,72 @@ test("levels, exempt namespaces and allow-lists come from the pack config", () =
   const [deny, warn] = policies as Policy[];
   expect(rulesOf(deny)).not.toContain("no-nodeport-services");
   expect(rulesOf(deny)).toContain("loadbalancer-source-ranges");
-  expect(rulesOf(warn)).toEqual(["host-network-pods"]);
-  const hostPorts = deny?.spec.validations.find((v) =>
-    v.message.startsWith("no-host-ports"),
-  )?.expression;
-  expect(hostPorts).toContain("variables.exempt || request.namespace in ['kube-system'] || !(");
-  expect(hostPorts).toContain(
+  expect(rulesOf(warn)).toEqual(["host-network-pods", "exposure-exemptions"]);
+  expect(variable(deny, "noHostPortsExempt")).toBe("request.namespace in ['ops']");
+  expect(variable(deny, "noHostPortsViolates")).toContain(
     "!(p.hostPort in [8080] || (p.hostPort >= 30000 && p.hostPort <= 30010))",
   );
+  expect(variable(deny, "noServiceExternalIpsViolates")).toContain("!(ip in ['192.0.2.1'])");
   expect(
-    deny?.spec.validations.find((v) => v.message.startsWith("no-service-external-ips"))?.expression,
-  ).toContain("!(ip in ['192.0.2.1'])");
+    deny?.spec.validations.find((v) => v.message.startsWith("no-host-ports"))?.expression,
+  ).toBe(
+    "!variables.noHostPortsViolates || variables.noHostPortsPasses || variables.noHostPortsExempt",
+  );
 });
 
-test("the exemption is the pack's annotation with a non-blank reason", () => {
-  const policy = guardManifests("zp", {}).policies[0] as {
-    spec: { variables: { name: string; expression: string }[] };
-  };
-  expect(policy.spec.variables.find((v) => v.name === "exempt")?.expression).toBe(
-    "has(object.metadata.annotations) && 'zeroport.io/exposure-exception' in object.metadata.annotations && object.metadata.annotations['zeroport.io/exposure-exception'].trim() != ''",
+test("an UPDATE that keeps its exposure and anything being deleted pass", () => {
+  const deny = guardManifests("zp", {}).policies[0] as Policy;
+  expect(variable(deny, "hostNetworkPodsPasses")).toBe(
+    "variables.deleting || (request.operation == 'UPDATE' && oldObject != null && variables.oldHostNetwork)",
   );
+  expect(variable(deny, "deleting")).toBe("has(object.metadata.deletionTimestamp)");
+});
+
+test("the exemption is read where the pods carry it, with visible text", () => {
+  const deny = guardManifests("zp", {}).policies[0] as Policy;
+  expect(variable(deny, "reason")).toContain(
+    "variables.podTemplate.metadata.annotations['zeroport.io/exposure-exception']",
+  );
+  expect(variable(deny, "reasonVisible")).toBe(
+    "variables.reason.matches('[\\\\p{L}\\\\p{N}\\\\p{P}\\\\p{S}]')",
+  );
+});
+
+test("without grants, the annotation exempts nothing at admission", () => {
+  const deny = guardManifests("zp", {}).policies[0] as Policy;
+  expect(variable(deny, "noHostPortsExempt")).toBeUndefined();
+  expect(variable(deny, "exemptionsUsed")).toBe("[]");
+});
+
+test("a grant compiles to its namespace, its workload and its pods, until its day", () => {
+  const { policies } = guardManifests("zp", { "exposure-exemptions": { grants: [GRANT] } });
+  const [deny, warn] = policies as Policy[];
+  expect(variable(deny, "noHostPortsExempt")).toBe(
+    "(variables.reasonVisible && ((request.namespace == 'monitoring' && size(variables.times) > 0 && " +
+      "!variables.times.exists(t, t >= timestamp('2027-03-01T00:00:00Z')) && " +
+      "((object.kind == 'DaemonSet' && variables.name == 'node-exporter') || " +
+      "variables.owners.exists(r, (r.kind == 'DaemonSet' && r.name == 'node-exporter'))))))",
+  );
+  // Only the rules it names.
+  expect(variable(deny, "hostNetworkPodsExempt")).toBeUndefined();
+  expect(deny?.spec.auditAnnotations?.[0]?.key).toBe("exemptions");
+  expect(warn?.spec.validations.map((v) => v.message)).toContain(
+    "exposure-exemptions: exempt from no-host-ports",
+  );
+});
+
+test("a Deployment's grant reaches its pods through the ReplicaSet, a CronJob's through the Job", () => {
+  const grants = [
+    { ...GRANT, kind: "Deployment" as const, name: "gw.edge" },
+    { ...GRANT, kind: "CronJob" as const, name: "probe" },
+  ];
+  const deny = guardManifests("zp", { "exposure-exemptions": { grants } }).policies[0] as Policy;
+  const exempt = variable(deny, "noHostPortsExempt") ?? "";
+  expect(exempt).toContain("r.name == 'gw.edge-' + object.metadata.labels['pod-template-hash']");
+  expect(exempt).toContain("r.name.matches('^probe-[0-9]+$')");
+});
+
+test("CEL string literals escape quotes, backslashes and every non-printable character", () => {
+  expect(quote("a'b\\c")).toBe("'a\\'b\\\\c'");
+  expect(quote("x\ny\u200b\u{1F600}")).toBe("'x\\u000ay\\u200b\\U0001f600'");
 });

@@ -70,6 +70,14 @@ async function analyze(
   return out;
 }
 
+/**
+ * The pack keeps the shared settings from the first policy's config for the rules after it, as a
+ * run with one config does; a test that changes the config first runs one resource through it.
+ */
+async function prime(config: Record<string, Record<string, unknown>>) {
+  await analyze("kubernetes:core/v1:ConfigMap", { metadata: { name: "first" } }, config);
+}
+
 const nodePortService = {
   apiVersion: "v1",
   kind: "Service",
@@ -78,8 +86,9 @@ const nodePortService = {
 };
 
 describe("the CrossGuard pack", () => {
-  test("has every policy, exemptions last, with the documented levels", () => {
+  test("has every policy, exemptions first, with the documented levels", () => {
     expect(policies.map((p) => `${p.name}:${p.enforcementLevel}`)).toEqual([
+      "exposure-exemptions:advisory",
       "no-nodeport-services:mandatory",
       "no-loadbalancer-node-ports:mandatory",
       "loadbalancer-source-ranges:advisory",
@@ -88,7 +97,6 @@ describe("the CrossGuard pack", () => {
       "no-host-network-listeners:mandatory",
       "host-network-pods:mandatory",
       "zero-exposure:advisory",
-      "exposure-exemptions:advisory",
     ]);
     expect(policies.map((p) => p.name)).toEqual(POLICY_NAMES);
   });
@@ -134,7 +142,7 @@ describe("the CrossGuard pack", () => {
     expect(objectFromResource("kubernetes:helm.sh/v4:Chart", {})).toEqual({ kind: "Chart" });
   });
 
-  test("reports exemptions through the last policy, for the same resource", async () => {
+  test("reports exemptions through the exemptions policy, for the same resource", async () => {
     const exempt = {
       ...nodePortService,
       metadata: {
@@ -146,15 +154,14 @@ describe("the CrossGuard pack", () => {
     expect(await analyze("kubernetes:core/v1:Service", exempt)).toEqual({
       "exposure-exemptions": [
         expect.stringMatching(
-          /^no-nodeport-services: exempt \(zeroport\.io\/exposure-exception: lab only\)/,
+          /^no-nodeport-services: exempt \(zeroport\.io\/exposure-exception: lab only; this config lists no grants/,
         ),
       ],
     });
-    expect(
-      await analyze("kubernetes:core/v1:Service", nodePortService, {
-        "no-nodeport-services": { exemptNamespaces: ["shop"] },
-      }),
-    ).toEqual({
+    // A rule's own options reach the report from the second resource on (config is fixed for a run).
+    const config = { "no-nodeport-services": { exemptNamespaces: ["shop"] } };
+    await prime(config);
+    expect(await analyze("kubernetes:core/v1:Service", nodePortService, config)).toEqual({
       "exposure-exemptions": [
         expect.stringMatching(
           /^no-nodeport-services: exempt \(namespace shop is exempt by configuration\)/,
@@ -163,8 +170,56 @@ describe("the CrossGuard pack", () => {
     });
   });
 
+  test("grants and system namespaces come from the exemptions policy's config", async () => {
+    await prime({});
+    const annotated = {
+      ...nodePortService,
+      metadata: {
+        name: "web",
+        namespace: "shop",
+        annotations: { "zeroport.io/exposure-exception": "lab" },
+      },
+    };
+    const grant = {
+      namespace: "shop",
+      kind: "Service",
+      name: "web",
+      policies: ["no-nodeport-services"],
+      reason: "the lab's load tester",
+      owner: "team-lab",
+      expires: "2999-01-01",
+    };
+    expect(
+      await analyze("kubernetes:core/v1:Service", annotated, {
+        "exposure-exemptions": { grants: [grant] },
+      }),
+    ).toEqual({
+      "exposure-exemptions": [
+        expect.stringMatching(
+          /exempt \(zeroport\.io\/exposure-exception: lab; granted by team-lab until 2999-01-01/,
+        ),
+      ],
+    });
+    const ungranted = await analyze("kubernetes:core/v1:Service", annotated, {
+      "exposure-exemptions": { grants: [{ ...grant, name: "other" }] },
+    });
+    expect(ungranted["no-nodeport-services"]?.[0]).toMatch(
+      /no grant covers it: ask a cluster admin/,
+    );
+    const system = { ...nodePortService, metadata: { name: "web", namespace: "ops" } };
+    expect(
+      Object.keys(
+        await analyze("kubernetes:core/v1:Service", system, {
+          "exposure-exemptions": { systemNamespaces: ["ops"] },
+        }),
+      ),
+    ).toEqual(["exposure-exemptions"]);
+  });
+
   test("an unknown value during preview makes the policy say it cannot decide, not crash", () => {
-    const p = resourcePolicies[0];
+    const p = resourcePolicies.find(
+      (x) => x.name === "no-nodeport-services",
+    ) as ResourceValidationPolicy;
     const validate = p.validateResource as (
       a: ResourceValidationArgs,
       r: (m: string) => void,
@@ -211,6 +266,7 @@ describe("the CrossGuard pack", () => {
       ...nodePortService,
       metadata: { name: "x", annotations: { "zeroport.io/exposure-exception": "kept on purpose" } },
     };
+    await prime({});
     expect(
       await remediate("no-nodeport-services", "kubernetes:core/v1:Service", annotated),
     ).toBeUndefined();

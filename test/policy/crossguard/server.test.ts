@@ -53,6 +53,7 @@ test("announces every policy with its default level", async () => {
   );
   expect(info.getName()).toBe("zeroport");
   expect(info.getPoliciesList().map((p) => `${p.getName()}:${p.getEnforcementlevel()}`)).toEqual([
+    `exposure-exemptions:${EnforcementLevel.ADVISORY}`,
     `no-nodeport-services:${EnforcementLevel.MANDATORY}`,
     `no-loadbalancer-node-ports:${EnforcementLevel.MANDATORY}`,
     `loadbalancer-source-ranges:${EnforcementLevel.ADVISORY}`,
@@ -61,7 +62,6 @@ test("announces every policy with its default level", async () => {
     `no-host-network-listeners:${EnforcementLevel.MANDATORY}`,
     `host-network-pods:${EnforcementLevel.MANDATORY}`,
     `zero-exposure:${EnforcementLevel.ADVISORY}`,
-    `exposure-exemptions:${EnforcementLevel.ADVISORY}`,
   ]);
 });
 

@@ -1,0 +1,137 @@
+/**
+ * Who may exempt an object, and where nothing is judged at all. Both live in the pack config under
+ * `exposure-exemptions`, an object only admins write, so the guard (compiled into its policy), the
+ * pack and `zeroport scan` read the same grants and system namespaces.
+ *
+ * A grant is the admin's half of an exemption: the object's annotation says why it needs the
+ * node's network, the grant says an admin agreed, for which rules, who owns it, and until when.
+ */
+import { z } from "zod";
+import { DnsLabel, DnsSubdomain } from "../components/core/schemas";
+import type { KubeObject } from "./model";
+
+/**
+ * Namespaces the guard never judges, by default: where clusters run their own node agents
+ * (kube-proxy, CoreDNS, CNI and CSI node plugins in kube-system; flannel's and Calico's own
+ * namespaces from their install manifests). Only a cluster admin can create a namespace.
+ */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
+  "kube-system",
+  "kube-flannel",
+  "calico-system",
+  "tigera-operator",
+];
+
+/** The kinds a grant can name: Services, and every kind that carries (or makes) pods. */
+export const GRANT_KINDS = [
+  "Service",
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+] as const;
+
+/** Text a person can read: no control, format or separator characters (they break CEL and hide). */
+export const PrintableText = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((s) => !/[\p{C}\p{Zl}\p{Zp}]/u.test(s), "must hold no control or invisible characters")
+  .refine((s) => hasVisibleText(s), "must hold visible text");
+
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && dayStart(s).startsWith(s), {
+    message: "must be a real calendar date",
+  });
+
+/** One exemption an admin granted. */
+export const GrantSchema = z
+  .object({
+    namespace: DnsLabel.describe("The namespace of the object."),
+    kind: z.enum(GRANT_KINDS).describe("The object's kind; a workload's grant covers its pods."),
+    name: DnsSubdomain.describe("The object's name (a workload's name for its pods)."),
+    policies: z
+      .array(z.string())
+      .min(1)
+      .describe("The rules it waives, by name: nothing else is waived."),
+    reason: PrintableText.describe("Why the object needs what the rules forbid."),
+    owner: PrintableText.describe("Who answers for it (a team or a person)."),
+    expires: Day.describe("The day it stops counting, at 00:00 UTC."),
+  })
+  .strict();
+export type Grant = z.infer<typeof GrantSchema>;
+
+/** What a character class of visible text is, the same in JavaScript and in CEL (RE2). */
+export const VISIBLE_TEXT_CLASS = "[\\p{L}\\p{N}\\p{P}\\p{S}]";
+const VISIBLE = new RegExp(VISIBLE_TEXT_CLASS, "u");
+
+/** True when `s` holds a letter, digit, punctuation or symbol: a zero-width space is no reason. */
+export function hasVisibleText(s: string): boolean {
+  return VISIBLE.test(s);
+}
+
+/** The RFC 3339 instant a grant stops counting. */
+export function dayStart(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toISOString().replace(".000Z", "Z");
+}
+
+/** `namespace/Kind/name`, how messages name a grant. */
+export function grantId(g: Pick<Grant, "namespace" | "kind" | "name">): string {
+  return `${g.namespace}/${g.kind}/${g.name}`;
+}
+
+/** The settings `exposure-exemptions` holds for every rule. */
+export interface ExemptionSettings {
+  systemNamespaces: readonly string[];
+  /** undefined: this config lists no grants (scan and the pack cannot see the cluster's). */
+  grants?: readonly Grant[];
+}
+
+interface OwnerRef {
+  kind?: string;
+  name?: string;
+  controller?: boolean;
+}
+
+/**
+ * True when the grant names this object, or the workload whose controller made it: a DaemonSet's,
+ * StatefulSet's, Job's or ReplicaSet's pods through their controller reference; a Deployment's
+ * ReplicaSets likewise and its pods through the ReplicaSet named `<deployment>-<pod-template-hash>`;
+ * a CronJob's Jobs likewise and its pods through the Job named `<cronjob>-<number>`.
+ */
+export function grantCovers(grant: Grant, obj: KubeObject): boolean {
+  const meta = obj.metadata as
+    | { namespace?: string; name?: string; labels?: Record<string, string>; ownerReferences?: OwnerRef[] }
+    | undefined;
+  if (meta?.namespace !== grant.namespace) return false;
+  if (obj.kind === grant.kind && meta.name === grant.name) return true;
+  const owners = (Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []).filter(
+    (r) => r.controller === true,
+  );
+  return owners.some(
+    (r) =>
+      (r.kind === grant.kind && r.name === grant.name) ||
+      (obj.kind === "Pod" &&
+        grant.kind === "Deployment" &&
+        r.kind === "ReplicaSet" &&
+        typeof meta.labels?.["pod-template-hash"] === "string" &&
+        r.name === `${grant.name}-${meta.labels["pod-template-hash"]}`) ||
+      (obj.kind === "Pod" &&
+        grant.kind === "CronJob" &&
+        r.kind === "Job" &&
+        typeof r.name === "string" &&
+        r.name.startsWith(`${grant.name}-`) &&
+        /^[0-9]+$/.test(r.name.slice(grant.name.length + 1))),
+  );
+}
+
+/** True when the grant has expired at `now`. */
+export function grantExpired(grant: Grant, now: Date): boolean {
+  return now.getTime() >= Date.parse(dayStart(grant.expires));
+}

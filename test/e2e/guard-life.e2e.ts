@@ -1,0 +1,437 @@
+// The guard in a living cluster (kube-apiserver, controller-manager, scheduler, kwok nodes): it is
+// installed with its defaults before the cluster's own node agents arrive, and then the cluster
+// lives: nodes join, controllers make pods from templates, a tenant with narrow rights writes
+// objects, objects made before the guard change and are deleted, grants expire, an admin grants.
+// Every manifest here is written for this test; a comment names the upstream object it stands for.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createCluster, zeroport, zeroportWith, type Cluster } from "./cluster";
+import { KubeClient, waitFor, type KubeObject } from "./kube-client";
+
+let cluster: Cluster;
+let tenant: KubeClient;
+
+const day = (offset: number) =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const NODE_EXPORTER_GRANT = {
+  namespace: "monitoring",
+  kind: "DaemonSet",
+  name: "node-exporter",
+  policies: ["no-host-ports", "no-host-network-listeners"],
+  reason: "Prometheus scrapes node metrics on the node's address",
+  owner: "platform-observability",
+  expires: day(30),
+};
+const GATEWAY_GRANT = {
+  namespace: "apps",
+  kind: "Deployment",
+  name: "edge-gateway",
+  policies: ["no-host-ports"],
+  reason: "the edge gateway takes traffic on the node's port 8443",
+  owner: "team-edge",
+  expires: day(30),
+};
+const EXPIRED_GRANT = { ...GATEWAY_GRANT, name: "old-gateway", expires: day(-1) };
+
+/** The guard's config, as the admin keeps it: the pack config with its grants. */
+function guardConfig(grants: object[]) {
+  return { "exposure-exemptions": { grants } };
+}
+
+/** Renders the guard with `args` and applies it; waits until a NodePort is judged as `expect`. */
+async function installGuard(args: object, expect: "denied" | "warned"): Promise<void> {
+  const file = path.join(cluster.workdir, "guard-args.json");
+  fs.writeFileSync(file, JSON.stringify(args));
+  const r = zeroport(
+    "render",
+    "--component",
+    "ZeroExposureGuard",
+    "--args",
+    file,
+    "--format",
+    "json",
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  for (const m of JSON.parse(r.stdout) as KubeObject[]) await cluster.client.apply(m);
+  fs.writeFileSync(
+    path.join(cluster.workdir, "guard-config.json"),
+    JSON.stringify((args as { config: object }).config),
+  );
+  const probe = service("probe", "default", { type: "NodePort", ports: [{ port: 80 }] });
+  await waitFor(`the guard to take effect (${expect})`, 60_000, async () => {
+    const res = await create(cluster.client, probe, true);
+    if (expect === "denied") return res.status === 403 ? true : `HTTP ${res.status}`;
+    return res.status < 300 && res.warnings.join(" ").includes("no-nodeport-services")
+      ? true
+      : `HTTP ${res.status} ${res.warnings.join(" ")}`;
+  });
+}
+
+/** Creates an object (optionally as a dry run) and returns the API server's answer. */
+async function create(client: KubeClient, obj: KubeObject, dryRun = false) {
+  const target = await cluster.client.pathOf(obj, false);
+  return client.request("POST", `${target}${dryRun ? "?dryRun=All" : ""}`, JSON.stringify(obj));
+}
+
+async function patch(obj: KubeObject, body: object, sub = "") {
+  return cluster.client.request(
+    "PATCH",
+    `${await cluster.client.pathOf(obj)}${sub}`,
+    JSON.stringify(body),
+    "application/merge-patch+json",
+  );
+}
+
+function service(name: string, namespace: string, spec: object, metadata: object = {}): KubeObject {
+  return { apiVersion: "v1", kind: "Service", metadata: { name, namespace, ...metadata }, spec };
+}
+
+/** A workload whose pods run `container` on every node (DaemonSet) or `replicas` times. */
+function workload(
+  kind: "DaemonSet" | "Deployment",
+  name: string,
+  namespace: string,
+  pod: { hostNetwork?: boolean; ports?: object[]; annotations?: Record<string, string> },
+  extra: { replicas?: number; annotations?: Record<string, string> } = {},
+): KubeObject {
+  const labels = { app: name };
+  return {
+    apiVersion: "apps/v1",
+    kind,
+    metadata: { name, namespace, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: {
+      ...(kind === "Deployment" ? { replicas: extra.replicas ?? 2 } : {}),
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, ...(pod.annotations ? { annotations: pod.annotations } : {}) },
+        spec: {
+          hostNetwork: pod.hostNetwork ?? false,
+          tolerations: [{ operator: "Exists" }],
+          containers: [
+            {
+              name,
+              image: `registry.example/${name}:1.0`,
+              ...(pod.ports ? { ports: pod.ports } : {}),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+const EXCEPTION = "zeroport.io/exposure-exception";
+
+async function podsOf(
+  namespace: string,
+  app: string,
+): Promise<{ node?: string; phase?: string }[]> {
+  const list = await cluster.client.json<{
+    items: { spec: { nodeName?: string }; status: { phase?: string } }[];
+  }>("GET", `/api/v1/namespaces/${namespace}/pods?labelSelector=app%3D${app}`);
+  return list.items.map((p) => ({ node: p.spec.nodeName, phase: p.status.phase }));
+}
+
+async function nodeCount(): Promise<number> {
+  return (await cluster.client.json<{ items: unknown[] }>("GET", "/api/v1/nodes")).items.length;
+}
+
+/** Waits until `app` runs one pod per node (a DaemonSet) or `want` pods, all Running. */
+async function waitRunning(namespace: string, app: string, want: () => Promise<number>) {
+  await waitFor(`${namespace}/${app} running`, 90_000, async () => {
+    const pods = await podsOf(namespace, app);
+    const n = await want();
+    const running = pods.filter((p) => p.phase === "Running").length;
+    return running === n && pods.length === n
+      ? pods
+      : `${running}/${n} running (${pods.length} pods)`;
+  });
+}
+
+async function events(namespace: string, reason: string): Promise<string[]> {
+  const list = await cluster.client.json<{ items: { reason: string; message: string }[] }>(
+    "GET",
+    `/api/v1/namespaces/${namespace}/events`,
+  );
+  return list.items.filter((e) => e.reason === reason).map((e) => e.message);
+}
+
+beforeAll(async () => {
+  cluster = createCluster("zeroport-guard-life");
+  for (const name of ["monitoring", "apps", "tenant-a"])
+    await cluster.client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  // Objects that predate the guard: a NodePort Service, a LoadBalancer with its cleanup finalizer
+  // (what the service controller adds), and a hostNetwork Deployment (a legacy node agent).
+  await cluster.client.apply(
+    service("legacy", "apps", { type: "NodePort", ports: [{ port: 80 }] }),
+  );
+  await cluster.client.apply(
+    service(
+      "legacy-lb",
+      "apps",
+      { type: "LoadBalancer", ports: [{ port: 443 }] },
+      { finalizers: ["service.kubernetes.io/load-balancer-cleanup"] },
+    ),
+  );
+  await cluster.client.apply(
+    workload("Deployment", "legacy-agent", "apps", { hostNetwork: true }, { replicas: 0 }),
+  );
+  // A gateway whose grant has expired by now (scaled to zero until the test scales it).
+  const gatewayPod = {
+    ports: [{ containerPort: 8443, hostPort: 8443 }],
+    annotations: { [EXCEPTION]: "edge traffic" },
+  };
+  await cluster.client.apply(
+    workload("Deployment", "old-gateway", "apps", gatewayPod, { replicas: 0 }),
+  );
+  // The tenant: may write workloads and Services in tenant-a, nothing cluster-wide.
+  await cluster.client.apply({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "tenant-writer", namespace: "tenant-a" },
+    rules: [
+      { apiGroups: [""], resources: ["services", "pods"], verbs: ["*"] },
+      { apiGroups: ["apps"], resources: ["deployments", "daemonsets"], verbs: ["*"] },
+    ],
+  });
+  await cluster.client.apply({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "tenant-writer", namespace: "tenant-a" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-writer" },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "alice" }],
+  });
+  tenant = new KubeClient(cluster.kubeconfig, { user: "alice" });
+  // The guard, with its defaults and the admin's grants, before any node agent arrives.
+  await installGuard(
+    { config: guardConfig([NODE_EXPORTER_GRANT, GATEWAY_GRANT, EXPIRED_GRANT]) },
+    "denied",
+  );
+}, 600_000);
+
+afterAll(() => {
+  tenant?.close();
+  cluster?.delete();
+}, 120_000);
+
+test("kube-proxy and a CNI agent in kube-system get a pod on every node, also on a node that joins", async () => {
+  // Stand for kube-proxy (kubernetes/kubernetes cluster/addons) and calico-node (projectcalico):
+  // hostNetwork DaemonSets without declared ports, in kube-system.
+  for (const name of ["kube-proxy", "calico-node"])
+    expect(
+      (
+        await create(
+          cluster.client,
+          workload("DaemonSet", name, "kube-system", { hostNetwork: true }),
+        )
+      ).status,
+    ).toBe(201);
+  await waitRunning("kube-system", "kube-proxy", nodeCount);
+  await waitRunning("kube-system", "calico-node", nodeCount);
+  const before = await nodeCount();
+  cluster.scaleNodes(before + 1);
+  await waitFor("the new node", 60_000, async () =>
+    (await nodeCount()) === before + 1 ? true : "not yet",
+  );
+  await waitRunning("kube-system", "kube-proxy", nodeCount);
+  await waitRunning("kube-system", "calico-node", nodeCount);
+  // An update of a system DaemonSet (a version bump rolls every pod) is admitted too.
+  const ds = workload("DaemonSet", "kube-proxy", "kube-system", { hostNetwork: true });
+  expect(
+    (await patch(ds, { spec: { template: { metadata: { annotations: { bump: "2" } } } } })).status,
+  ).toBe(200);
+  expect(await events("kube-system", "FailedCreate")).toEqual([]);
+}, 300_000);
+
+test("a node-exporter DaemonSet (hostNetwork, hostPort) runs on every node only with an admin's grant", async () => {
+  // Stands for prometheus-community's node-exporter: hostNetwork, hostPort 9100, the reason on the template.
+  const annotated = (name: string) =>
+    workload("DaemonSet", name, "monitoring", {
+      hostNetwork: true,
+      ports: [{ containerPort: 9100, hostPort: 9100 }],
+      annotations: { [EXCEPTION]: "Prometheus scrapes node metrics" },
+    });
+  const ungranted = await create(cluster.client, annotated("node-exporter-2"));
+  expect(ungranted.status).toBe(403);
+  expect(ungranted.body).toContain("no unexpired grant in the guard covers it");
+  expect(ungranted.body).toContain("ask a cluster admin");
+  const granted = await create(cluster.client, annotated("node-exporter"));
+  expect(granted.status).toBe(201);
+  // Every exemption used is visible: a warning to the writer (and an audit annotation).
+  expect(granted.warnings.join(" ")).toContain(
+    "exposure-exemptions: DaemonSet monitoring/node-exporter is exempt from no-host-ports",
+  );
+  await waitRunning("monitoring", "node-exporter", nodeCount);
+  expect(await events("monitoring", "FailedCreate")).toEqual([]);
+}, 300_000);
+
+test("a Deployment exempted on its pod template gets its pods; on the Deployment alone it does not", async () => {
+  // Stands for an ingress gateway that takes traffic on a host port (ingress-nginx's hostPort mode).
+  const pod = {
+    ports: [{ containerPort: 8443, hostPort: 8443 }],
+    annotations: { [EXCEPTION]: "edge traffic" },
+  };
+  expect(
+    (await create(cluster.client, workload("Deployment", "edge-gateway", "apps", pod))).status,
+  ).toBe(201);
+  await waitRunning("apps", "edge-gateway", async () => 2);
+  // The same reason on the Deployment alone does not reach its pods: refused before any pod fails.
+  const onWorkload = workload(
+    "Deployment",
+    "edge-gateway",
+    "apps",
+    { ports: pod.ports },
+    { annotations: { [EXCEPTION]: "edge traffic" } },
+  );
+  const denied = await create(
+    cluster.client,
+    { ...onWorkload, metadata: { ...onWorkload.metadata, name: "edge-gateway-b" } },
+    true,
+  );
+  expect(denied.status).toBe(403);
+}, 300_000);
+
+test("an expired grant stops counting at admission: the workload scales, its new pods are refused", async () => {
+  const gateway = workload("Deployment", "old-gateway", "apps", {});
+  expect((await patch(gateway, { spec: { replicas: 1 } })).status).toBe(200);
+  const failures = await waitFor("the ReplicaSet's FailedCreate", 60_000, async () => {
+    const found = (await events("apps", "FailedCreate")).filter((m) => m.includes("old-gateway"));
+    return found.length > 0 ? found : "no FailedCreate yet";
+  });
+  expect(failures[0]).toContain("no unexpired grant in the guard covers it for no-host-ports");
+  expect(await podsOf("apps", "old-gateway")).toEqual([]);
+}, 120_000);
+
+test("a tenant without the right to grant cannot exempt itself", async () => {
+  const annotated = service(
+    "tenant-np",
+    "tenant-a",
+    { type: "NodePort", ports: [{ port: 80 }] },
+    { annotations: { [EXCEPTION]: "we need it" } },
+  );
+  const res = await create(tenant, annotated);
+  expect(res.status).toBe(403);
+  expect(res.body).toContain("ask a cluster admin to add one to exposure-exemptions.grants");
+  // Nor can it change the guard (RBAC, before admission).
+  const policy = await tenant.request(
+    "PATCH",
+    "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/zeroport-zero-exposure-deny",
+    JSON.stringify({ spec: { validationActions: ["Audit"] } }),
+    "application/merge-patch+json",
+  );
+  expect(policy.status).toBe(403);
+  expect(policy.body).not.toContain("ValidatingAdmissionPolicy");
+  // The tenant's own clean workload is admitted.
+  expect(
+    (await create(tenant, service("tenant-ok", "tenant-a", { ports: [{ port: 80 }] }))).status,
+  ).toBe(201);
+}, 120_000);
+
+test("objects made before the guard can be changed without new exposure, and deleted", async () => {
+  const legacy = service("legacy", "apps", {});
+  expect((await patch(legacy, { metadata: { labels: { team: "edge" } } })).status).toBe(200);
+  // Widening is not: a second node port.
+  expect(
+    (await patch(legacy, { spec: { ports: [{ port: 80, name: "a" }, { port: 81, name: "b" }] } })).status,
+  ).toBe(403);
+  await cluster.client.delete(legacy, "Background");
+  await waitFor("legacy gone", 30_000, async () =>
+    (await cluster.client.get(legacy)) ? "still there" : true,
+  );
+  // A rollout restart and a scale of a hostNetwork Deployment are updates that expose nothing new.
+  const agent = workload("Deployment", "legacy-agent", "apps", {});
+  const restart = {
+    spec: {
+      template: {
+        metadata: {
+          annotations: { "kubectl.kubernetes.io/restartedAt": new Date().toISOString() },
+        },
+      },
+    },
+  };
+  expect((await patch(agent, restart)).status).toBe(200);
+  expect((await patch(agent, { spec: { replicas: 0 } }, "/scale")).status).toBe(200);
+  expect(
+    (
+      await patch(agent, {
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: "legacy-agent",
+                  image: "registry.example/legacy-agent:1.0",
+                  ports: [{ containerPort: 7000, hostPort: 7000 }],
+                },
+              ],
+            },
+          },
+        },
+      })
+    ).status,
+  ).toBe(403);
+}, 120_000);
+
+test("a LoadBalancer Service with its cleanup finalizer finishes deleting", async () => {
+  const lb = service("legacy-lb", "apps", {});
+  await cluster.client.delete(lb, "Background");
+  const live = await cluster.client.get(lb);
+  expect((live?.metadata as { deletionTimestamp?: string }).deletionTimestamp).toBeDefined();
+  // What the service controller does once the cloud load balancer is gone.
+  expect((await patch(lb, { metadata: { finalizers: null } })).status).toBe(200);
+  await waitFor("legacy-lb gone", 30_000, async () =>
+    (await cluster.client.get(lb)) ? "still there" : true,
+  );
+}, 120_000);
+
+test("scan --cluster with the guard's config reports what admission does, with why", () => {
+  const r = zeroportWith(
+    { KUBECONFIG: cluster.kubeconfig },
+    "scan",
+    "--cluster",
+    "--config",
+    path.join(cluster.workdir, "guard-config.json"),
+    "--format",
+    "json",
+  );
+  const verdicts = JSON.parse(r.stdout) as {
+    policy: string;
+    level: string;
+    namespace: string;
+    name: string;
+    message: string;
+  }[];
+  const about = (ns: string, name: string) =>
+    verdicts.filter((v) => v.namespace === ns && v.name === name);
+  expect(about("kube-system", "kube-proxy").map((v) => v.message)).toEqual([
+    expect.stringContaining("exempt (namespace kube-system is a system namespace"),
+  ]);
+  expect(about("monitoring", "node-exporter").every((v) => v.level === "advisory")).toBe(true);
+  expect(
+    about("monitoring", "node-exporter")
+      .map((v) => v.message)
+      .join("\n"),
+  ).toContain("granted by platform-observability");
+  expect(
+    about("apps", "old-gateway")
+      .map((v) => v.message)
+      .join("\n"),
+  ).toContain(
+    `Its grant apps/Deployment/old-gateway, owned by team-edge, expired on ${EXPIRED_GRANT.expires}`,
+  );
+  // The hostNetwork Deployment made before the guard is still reported: its next pods would be denied.
+  expect(about("apps", "legacy-agent").some((v) => v.level === "mandatory")).toBe(true);
+  expect(r.status).toBe(1);
+}, 120_000);
+
+test("staged rollout: with [Warn, Audit] the guard admits and warns, with [Deny] it denies", async () => {
+  await installGuard({ config: guardConfig([]), validationActions: ["Warn", "Audit"] }, "warned");
+  const res = await create(
+    tenant,
+    service("tenant-np", "tenant-a", { type: "NodePort", ports: [{ port: 80 }] }),
+    true,
+  );
+  expect(res.status).toBe(201);
+  expect(res.warnings.join(" ")).toContain("no-nodeport-services");
+  await installGuard({ config: guardConfig([]) }, "denied");
+}, 180_000);
