@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
 import { DEFAULT_SYSTEM_NAMESPACES, GrantSchema, type ExemptionSettings } from "./grants";
@@ -11,7 +12,11 @@ const RULE_NAMES = RESOURCE_POLICIES.map((p) => p.name);
 
 /** The options each policy accepts, beyond `enforcementLevel` (the CrossGuard config file format). */
 const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
-  "no-service-external-ips": { allowedExternalIPs: z.array(z.union([z.ipv4(), z.ipv6()])) },
+  "no-service-external-ips": {
+    allowedExternalIPs: z.array(
+      z.string().refine((ip) => isIP(ip) !== 0, "must be an IPv4 or IPv6 address"),
+    ),
+  },
   "no-host-ports": {
     allowedHostPorts: z.array(z.number().int().min(1).max(65535)),
     allowedHostPortRanges: z.array(

@@ -40,7 +40,10 @@ export const PrintableText = z
   .string()
   .min(1)
   .max(256)
-  .refine((s) => !/[\p{C}\p{Zl}\p{Zp}]/u.test(s), "must hold no control or invisible characters")
+  .refine((s) => !/[\p{C}\p{Zl}\p{Zp}]/u.test(s), {
+    message: "must hold no control or invisible characters",
+    abort: true,
+  })
   .refine((s) => hasVisibleText(s), "must hold visible text");
 
 const Day = z

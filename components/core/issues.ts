@@ -81,7 +81,7 @@ export function issuesFromZod(error: z.ZodError, schema?: z.ZodType): InputIssue
       out.push(issue);
     }
   };
-  for (const issue of error.issues) {
+  for (const issue of flattenUnions(error.issues)) {
     if (issue.code === "unrecognized_keys") {
       const allowed = schema ? allowedKeysAt(schema, issue.path) : [];
       const hint = allowed.length > 0 ? `; allowed here: ${allowed.join(", ")}` : "";
@@ -95,6 +95,22 @@ export function issuesFromZod(error: z.ZodError, schema?: z.ZodType): InputIssue
     }
   }
   return out;
+}
+
+type Issue = z.ZodError["issues"][number];
+
+/**
+ * A union the input failed is reported through the one branch whose type the input has (an
+ * object given for `level | {…}`), field by field, rather than as one "invalid input" on the union.
+ */
+function flattenUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || !Array.isArray(issue.errors)) return [issue];
+    // A branch that failed only at the union's own path is one whose type the input lacks.
+    const typed = issue.errors.filter((branch) => branch.some((b) => b.path.length > 0));
+    if (typed.length !== 1 || !typed[0]) return [issue];
+    return flattenUnions(typed[0].map((b) => ({ ...b, path: [...issue.path, ...b.path] })));
+  });
 }
 
 /** The shape of a {@link ZeroportInputError}, checked without loading the Pulumi SDK. */

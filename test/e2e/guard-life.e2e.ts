@@ -332,7 +332,16 @@ test("objects made before the guard can be changed without new exposure, and del
   expect((await patch(legacy, { metadata: { labels: { team: "edge" } } })).status).toBe(200);
   // Widening is not: a second node port.
   expect(
-    (await patch(legacy, { spec: { ports: [{ port: 80, name: "a" }, { port: 81, name: "b" }] } })).status,
+    (
+      await patch(legacy, {
+        spec: {
+          ports: [
+            { port: 80, name: "a" },
+            { port: 81, name: "b" },
+          ],
+        },
+      })
+    ).status,
   ).toBe(403);
   await cluster.client.delete(legacy, "Background");
   await waitFor("legacy gone", 30_000, async () =>

@@ -11,6 +11,26 @@ import { peerCorpusDir } from "../helpers/peer-corpus";
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 let cluster: Cluster;
 
+/**
+ * The config both sides judge with: the admin's grants listed (so `scan` checks them as the guard
+ * does), one of them for zeroport's own node proxy.
+ */
+const CONFIG = {
+  "exposure-exemptions": {
+    grants: [
+      {
+        namespace: "ziti-node",
+        kind: "DaemonSet",
+        name: "ziti-node-proxy",
+        policies: ["host-network-pods"],
+        reason: "the node proxy routes Ziti addresses for every pod on the node",
+        owner: "platform",
+        expires: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      },
+    ],
+  },
+};
+
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -52,7 +72,7 @@ async function admission(obj: KubeObject): Promise<{ verdict: Verdict; detail: s
 beforeAll(async () => {
   cluster = createCluster("zeroport-guard");
   const file = path.join(cluster.workdir, "guard.json");
-  fs.writeFileSync(file, "{}");
+  fs.writeFileSync(file, JSON.stringify({ config: CONFIG }));
   const r = zeroport(
     "render",
     "--component",
@@ -92,7 +112,7 @@ test("admission and zeroport scan give the same verdict for every object of both
   let refused = 0;
   let denied = 0;
   for (const o of objects) {
-    const expectDeny = scanObjects([o], {}).some(isBlocking);
+    const expectDeny = scanObjects([o], CONFIG).some(isBlocking);
     const { verdict, detail } = await admission(o.obj as unknown as KubeObject);
     if (verdict === "not-applicable") {
       refused += 1; // invalid for the API server (or an unknown kind): it can never exist
@@ -102,7 +122,7 @@ test("admission and zeroport scan give the same verdict for every object of both
     if (verdict === "denied") denied += 1;
     if ((verdict === "denied") !== expectDeny)
       differences.push(
-        `${path.relative(FIXTURES, o.file)}#${o.index} ${o.obj.kind}/${o.obj.metadata?.name}: scan ${expectDeny ? "denies" : "admits"}, admission ${verdict} ${detail}`,
+        `${o.file}#${o.index} ${o.obj.kind}/${o.obj.metadata?.name}: scan ${expectDeny ? "denies" : "admits"}, admission ${verdict} ${detail}`,
       );
   }
   process.stdout.write(
@@ -130,7 +150,7 @@ test("an update is judged too: a Service changed to NodePort is denied", async (
   expect(res.body).toContain("no-nodeport-services");
 }, 120_000);
 
-test("zeroport's own escalation is admitted: the node proxy carries its exemption", async () => {
+test("zeroport's own escalation is admitted with its annotation and the admin's grant", async () => {
   const file = path.join(cluster.workdir, "node-proxy.json");
   const r = zeroport("render", "node-proxy", "--format", "json");
   fs.writeFileSync(file, r.stdout);
@@ -140,11 +160,14 @@ test("zeroport's own escalation is admitted: the node proxy carries its exemptio
     kind: "Namespace",
     metadata: { name: "ziti-node" },
   });
-  expect((await admission(daemonSet as KubeObject)).verdict).toBe("admitted");
-  const { annotations: _a, ...metadata } = (daemonSet as KubeObject).metadata as Record<
-    string,
-    unknown
-  >;
-  const bare = { ...(daemonSet as KubeObject), metadata } as KubeObject;
-  expect((await admission(bare)).verdict).toBe("denied");
+  const ds = daemonSet as KubeObject;
+  expect((await admission(ds)).verdict).toBe("admitted");
+  // Without the reason on the pod template (where its pods carry it), or under a name the grant
+  // does not cover, the same DaemonSet is denied.
+  const spec = ds.spec as { template: { metadata: Record<string, unknown> } };
+  const { annotations: _a, ...podMeta } = spec.template.metadata;
+  const bare = { ...ds, spec: { ...spec, template: { ...spec.template, metadata: podMeta } } };
+  expect((await admission(bare as KubeObject)).verdict).toBe("denied");
+  const renamed = { ...ds, metadata: { ...ds.metadata, name: "other-proxy" } };
+  expect((await admission(renamed as KubeObject)).verdict).toBe("denied");
 }, 120_000);

@@ -78,7 +78,9 @@ export class KubeClient {
             ...(this.impersonate
               ? {
                   "Impersonate-User": this.impersonate.user,
-                  ...(this.impersonate.groups ? { "Impersonate-Group": this.impersonate.groups } : {}),
+                  ...(this.impersonate.groups
+                    ? { "Impersonate-Group": this.impersonate.groups }
+                    : {}),
                 }
               : {}),
           },
@@ -88,7 +90,8 @@ export class KubeClient {
           res.setEncoding("utf8");
           res.on("data", (c: string) => (data += c));
           const warning = res.headers.warning;
-          const warnings = warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
+          const warnings =
+            warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
           res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data, warnings }));
         },
       );
