@@ -24,13 +24,19 @@ export interface Cluster {
   workdir: string;
   kubeconfig: string;
   client: KubeClient;
+  /** The API server's audit events so far (with `audit`), one object per line of its log. */
+  auditEvents(): Record<string, unknown>[];
   /** Sets the number of fake nodes (a node joining, as an autoscaler or a replacement would). */
   scaleNodes(replicas: number): void;
   delete(): void;
 }
 
 /** Creates a kwok cluster named `name` with two fake nodes; throws when a binary is missing. */
-export function createCluster(name: string, extraBinaries: string[] = []): Cluster {
+export function createCluster(
+  name: string,
+  extraBinaries: string[] = [],
+  options: { audit?: boolean } = {},
+): Cluster {
   const missing = [...CONTROL_PLANE, ...extraBinaries].filter(
     (b) => !fs.existsSync(path.join(BIN, b)),
   );
@@ -54,11 +60,34 @@ export function createCluster(name: string, extraBinaries: string[] = []): Clust
     config,
     "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n",
   );
+  // With `audit`, the API server logs request metadata (and admission's audit annotations) for
+  // workloads and Services to <workdir>/clusters/<name>/logs/audit.log.
+  const audit: string[] = [];
+  if (options.audit) {
+    const policy = path.join(workdir, "audit-policy.yaml");
+    fs.writeFileSync(
+      policy,
+      [
+        "apiVersion: audit.k8s.io/v1",
+        "kind: Policy",
+        "omitStages: [RequestReceived]",
+        "rules:",
+        "  - level: Metadata",
+        "    resources:",
+        '      - { group: "", resources: [services, pods] }',
+        "      - { group: apps, resources: [daemonsets, deployments, replicasets] }",
+        "  - level: None",
+        "",
+      ].join("\n"),
+    );
+    audit.push("--kube-audit-policy", policy);
+  }
   kwokctl(
     "--config",
     config,
     "create",
     "cluster",
+    ...audit,
     "--runtime",
     "binary",
     "--kubeconfig",
@@ -82,6 +111,15 @@ export function createCluster(name: string, extraBinaries: string[] = []): Clust
     workdir,
     kubeconfig,
     client,
+    auditEvents() {
+      const log = path.join(workdir, "clusters", name, "logs", "audit.log");
+      if (!fs.existsSync(log)) return [];
+      return fs
+        .readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
     scaleNodes(replicas: number) {
       kwokctl("scale", "node", "--replicas", String(replicas));
     },

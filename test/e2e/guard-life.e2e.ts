@@ -157,7 +157,7 @@ async function events(namespace: string, reason: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  cluster = createCluster("zeroport-guard-life");
+  cluster = createCluster("zeroport-guard-life", [], { audit: true });
   for (const name of ["monitoring", "apps", "tenant-a"])
     await cluster.client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
   // Objects that predate the guard: a NodePort Service, a LoadBalancer with its cleanup finalizer
@@ -260,6 +260,22 @@ test("a node-exporter DaemonSet (hostNetwork, hostPort) runs on every node only 
   // Every exemption used is visible: a warning to the writer (and an audit annotation).
   expect(granted.warnings.join(" ")).toContain(
     "exposure-exemptions: DaemonSet monitoring/node-exporter is exempt from no-host-ports",
+  );
+  await waitFor("the audit annotation of the exemption", 30_000, async () => {
+    const found = cluster
+      .auditEvents()
+      .map(
+        (e) =>
+          (e.annotations as Record<string, string> | undefined)?.[
+            "zeroport-zero-exposure-deny/exemptions"
+          ],
+      )
+      .filter((a) => a?.startsWith("DaemonSet monitoring/node-exporter"));
+    return found.length > 0 ? found : "not in the audit log yet";
+  }).then((found) =>
+    expect(found[0]).toBe(
+      "DaemonSet monitoring/node-exporter exempt from no-host-ports, no-host-network-listeners",
+    ),
   );
   await waitRunning("monitoring", "node-exporter", nodeCount);
   expect(await events("monitoring", "FailedCreate")).toEqual([]);

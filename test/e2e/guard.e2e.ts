@@ -1,6 +1,7 @@
 // The admission guard on a real API server: every object of the peer corpus and of the YAML
 // semantics corpus is sent as a server-side dry-run create, and the admission verdict must equal
 // `zeroport scan`'s verdict for it. Updates are judged too.
+import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isBlocking, objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
@@ -25,6 +26,15 @@ const CONFIG = {
         policies: ["host-network-pods"],
         reason: "the node proxy routes Ziti addresses for every pod on the node",
         owner: "platform",
+        expires: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      },
+      {
+        namespace: "default",
+        kind: "Service",
+        name: "reason-probe",
+        policies: ["no-nodeport-services"],
+        reason: "probes how admission and scan read exemption reasons",
+        owner: "zeroport-e2e",
         expires: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
       },
     ],
@@ -131,6 +141,61 @@ test("admission and zeroport scan give the same verdict for every object of both
   expect(compared).toBeGreaterThan(50);
   expect(differences).toEqual([]);
 }, 600_000);
+
+test("admission and scan read an exemption reason alike, over generated text", async () => {
+  // Characters where JavaScript's and CEL's notions of space and text differ: Unicode spaces,
+  // NEL, BOM, zero-width and line separators, a combining mark, letters, digits, symbols.
+  const alphabet = [
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u00a0",
+    "\u0085",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\u3000",
+    "\u0301",
+    "a",
+    "7",
+    "-",
+    "\u20ac",
+    "\u{1F600}",
+  ];
+  const reasons = fc.sample(
+    fc.array(fc.constantFrom(...alphabet), { minLength: 0, maxLength: 4 }).map((cs) => cs.join("")),
+    { numRuns: 150, seed: 19 },
+  );
+  const differences: string[] = [];
+  let admitted = 0;
+  for (const reason of reasons) {
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "reason-probe",
+        namespace: "default",
+        annotations: { "zeroport.io/exposure-exception": reason },
+      },
+      spec: { type: "NodePort", ports: [{ port: 80 }] },
+    };
+    const expectDeny = scanObjects(
+      [{ obj: svc, file: "-", index: 0, doc: 0, line: 1 }],
+      CONFIG,
+    ).some(isBlocking);
+    const { verdict } = await admission(svc as KubeObject);
+    if (verdict === "admitted") admitted += 1;
+    if ((verdict === "denied") !== expectDeny)
+      differences.push(
+        `${JSON.stringify(reason)}: scan ${expectDeny ? "denies" : "admits"}, admission ${verdict}`,
+      );
+  }
+  process.stdout.write(`reasons: ${reasons.length} generated, ${admitted} admitted as exempt\n`);
+  expect(admitted).toBeGreaterThan(10);
+  expect(admitted).toBeLessThan(reasons.length);
+  expect(differences).toEqual([]);
+}, 300_000);
 
 test("an update is judged too: a Service changed to NodePort is denied", async () => {
   const svc: KubeObject = {
