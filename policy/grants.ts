@@ -109,9 +109,14 @@ interface OwnerRef {
  * a CronJob's Jobs likewise and its pods through the Job named `<cronjob>-<number>`.
  */
 export function grantCovers(grant: Grant, obj: KubeObject): boolean {
-  const meta = obj.metadata as
-    | { namespace?: string; name?: string; labels?: Record<string, string>; ownerReferences?: OwnerRef[] }
-    | undefined;
+  const meta:
+    | {
+        namespace?: string;
+        name?: string;
+        labels?: Record<string, string>;
+        ownerReferences?: OwnerRef[];
+      }
+    | undefined = obj.metadata;
   if (meta?.namespace !== grant.namespace) return false;
   if (obj.kind === grant.kind && meta.name === grant.name) return true;
   const owners = (Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []).filter(

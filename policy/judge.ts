@@ -57,12 +57,7 @@ export function judgeObject(obj: KubeObject, config: PackConfig, now = new Date(
   for (const [policy, defaultLevel] of checks) {
     const level = levelOf(policy.name, defaultLevel, config);
     if (level === "disabled") continue;
-    const { violations, exemptions } = judge(
-      policy,
-      obj,
-      optionsOf(policy.name, config),
-      context,
-    );
+    const { violations, exemptions } = judge(policy, obj, optionsOf(policy.name, config), context);
     for (const message of violations) verdicts.push({ policy: policy.name, level, message });
     for (const message of exemptions)
       verdicts.push({ policy: policy.name, level: "advisory", message });

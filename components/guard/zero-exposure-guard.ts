@@ -24,7 +24,8 @@ export const ZeroExposureGuardArgsSchema = z
       .min(1)
       .default(["Deny"])
       .refine((a) => !(a.includes("Deny") && a.includes("Warn")), {
-        message: "Deny and Warn together are refused by the API server; use Deny, or Warn and Audit",
+        message:
+          "Deny and Warn together are refused by the API server; use Deny, or Warn and Audit",
       })
       .refine((a) => new Set(a).size === a.length, { message: "must not repeat an action" })
       .describe(
@@ -38,8 +39,9 @@ export type ZeroExposureGuardArgs = z.input<typeof ZeroExposureGuardArgsSchema>;
 /**
  * The exposure rules enforced at admission by the API server itself: a ValidatingAdmissionPolicy
  * and its binding per action (Deny for mandatory rules, Warn+Audit for advisory ones). No webhook,
- * no controller, nothing that listens. zeroport's own escalations (the node proxy's hostNetwork)
- * carry their exemption annotation, so a guarded cluster still admits zeroport.
+ * no controller, nothing that listens. System namespaces are left out by the binding; an
+ * exemption needs the annotation on the pod template and an admin's grant in `config` (zeroport's
+ * own node proxy carries the annotation; the admin grants it like any other workload).
  */
 export class ZeroExposureGuard extends pulumi.ComponentResource {
   readonly policyNames: string[];

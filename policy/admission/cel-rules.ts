@@ -41,7 +41,8 @@ const portsKept = `${NEW.v("servicePorts")}.all(p, ${OLD.v("servicePorts")}.exis
 const allocates = (s: Side) =>
   `(!has(${s.root}.spec.allocateLoadBalancerNodePorts) || ${s.root}.spec.allocateLoadBalancerNodePorts != false)`;
 
-const declaresPorts = (s: Side) => `${s.v("containers")}.exists(c, has(c.ports) && size(c.ports) > 0)`;
+const declaresPorts = (s: Side) =>
+  `${s.v("containers")}.exists(c, has(c.ports) && size(c.ports) > 0)`;
 
 /** A container port of the new object that the old object declared too, matched by `same`. */
 const oldDeclares = (same: string) =>
@@ -50,8 +51,7 @@ const oldDeclares = (same: string) =>
 const badHostPort = (o: PolicyOptions, p: string) =>
   `has(${p}.hostPort) && ${p}.hostPort > 0 && !(${hostPortAllowed(o, `${p}.hostPort`)})`;
 
-const nodePortRule = (s: Side) =>
-  `${s.v("isService")} && ${s.v("serviceType")} == 'NodePort'`;
+const nodePortRule = (s: Side) => `${s.v("isService")} && ${s.v("serviceType")} == 'NodePort'`;
 const loadBalancerNodePorts = (s: Side) =>
   `${s.v("isService")} && ${s.v("serviceType")} == 'LoadBalancer' && ` +
   `(${allocates(s)} || ${s.v("servicePorts")}.exists(p, has(p.nodePort) && p.nodePort > 0))`;

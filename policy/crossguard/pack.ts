@@ -69,8 +69,8 @@ function resourcePolicy(policy: ResourcePolicy): ResourceValidationPolicy {
       const obj = objectFromResource(args.type, args.props);
       if (!obj) return;
       ruleOptions.set(policy.name, args.getConfig<PolicyOptions>());
-      judge(policy, obj, args.getConfig<PolicyOptions>(), context).violations.forEach(
-        (message) => reportViolation(message),
+      judge(policy, obj, args.getConfig<PolicyOptions>(), context).violations.forEach((message) =>
+        reportViolation(message),
       );
     },
     ...(policy.remediate ? { remediateResource: remediation(policy) } : {}),

@@ -152,7 +152,7 @@ describe("zeroport scan", () => {
       expect.stringMatching(new RegExp(`^zeroport: ${config}: no-host-ports`)),
       expect.stringMatching(
         new RegExp(
-          `^zeroport: ${config}: no-such-policy: is not a known field; allowed here: all, no-nodeport-services,`,
+          `^zeroport: ${config}: no-such-policy: is not a known field; allowed here: all, exposure-exemptions, no-nodeport-services,`,
         ),
       ),
     ]);

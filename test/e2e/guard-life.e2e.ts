@@ -261,7 +261,7 @@ test("a node-exporter DaemonSet (hostNetwork, hostPort) runs on every node only 
   expect(granted.warnings.join(" ")).toContain(
     "exposure-exemptions: DaemonSet monitoring/node-exporter is exempt from no-host-ports",
   );
-  await waitFor("the audit annotation of the exemption", 30_000, async () => {
+  await waitFor("the audit annotation of the exemption", 30_000, () => {
     const found = cluster
       .auditEvents()
       .map(
@@ -271,7 +271,7 @@ test("a node-exporter DaemonSet (hostNetwork, hostPort) runs on every node only 
           ],
       )
       .filter((a) => a?.startsWith("DaemonSet monitoring/node-exporter"));
-    return found.length > 0 ? found : "not in the audit log yet";
+    return Promise.resolve(found.length > 0 ? found : "not in the audit log yet");
   }).then((found) =>
     expect(found[0]).toBe(
       "DaemonSet monitoring/node-exporter exempt from no-host-ports, no-host-network-listeners",
@@ -290,7 +290,7 @@ test("a Deployment exempted on its pod template gets its pods; on the Deployment
   expect(
     (await create(cluster.client, workload("Deployment", "edge-gateway", "apps", pod))).status,
   ).toBe(201);
-  await waitRunning("apps", "edge-gateway", async () => 2);
+  await waitRunning("apps", "edge-gateway", () => Promise.resolve(2));
   // The same reason on the Deployment alone does not reach its pods: refused before any pod fails.
   const onWorkload = workload(
     "Deployment",

@@ -184,7 +184,7 @@ test("admission and scan read an exemption reason alike, over generated text", a
       [{ obj: svc, file: "-", index: 0, doc: 0, line: 1 }],
       CONFIG,
     ).some(isBlocking);
-    const { verdict } = await admission(svc as KubeObject);
+    const { verdict } = await admission(svc);
     if (verdict === "admitted") admitted += 1;
     if ((verdict === "denied") !== expectDeny)
       differences.push(
