@@ -5,7 +5,8 @@ import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
 import { describe, type KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
-import { UsageError, readDocuments, readMapping, readText } from "./documents";
+import { UsageError, readMapping, readText } from "./documents";
+import { flattenLists, readStream, StreamError, type StreamDocument } from "./kube-stream";
 import { clusterObjects } from "./cluster-scan";
 import { shapeProblems } from "./object-shape";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
@@ -71,45 +72,57 @@ function isDirectory(file: string): boolean {
 }
 
 /**
- * The Kubernetes objects in one file's text: every document, the items of a `List` or of a JSON
- * array, and the object inside an AdmissionReview. A document that is not an object with a
- * `kind` is malformed input.
+ * The Kubernetes objects in one file's text, as kubectl reads them (cli/kube-stream.ts): every
+ * document of a YAML or JSON stream, the items of anything with `items` (a List or not), the
+ * elements of a JSON array (`zeroport render --format json`), and the object inside an
+ * AdmissionReview. A document that is not an object with a `kind` is malformed input.
  */
 export function objectsIn(text: string, file: string): SourcedObject[] {
+  let docs: StreamDocument[];
+  try {
+    docs = readStream(text);
+  } catch (e) {
+    if (e instanceof StreamError)
+      throw new UsageError([`${file}:${e.line}:${e.column}: ${e.message}`]);
+    throw e;
+  }
   const out: SourcedObject[] = [];
-  const docs = readDocuments(text, file);
-  const lineOf = (doc: number) => docs[doc]?.line ?? 1;
   let index = 0;
-  const add = (value: unknown, doc: number) => {
+  const add = (value: unknown, doc: number, line: number) => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      value.forEach((v) => add(v, doc));
+      value.forEach((v) => add(v, doc, line));
       return;
     }
     const obj = value as Record<string, unknown>;
-    if (typeof value !== "object" || typeof obj.kind !== "string") {
+    if (typeof value !== "object" || typeof obj.kind !== "string" || obj.kind === "") {
       throw new UsageError([
-        `${file}:${lineOf(doc)}: document ${doc} is not a Kubernetes object (no \`kind\`)`,
+        `${file}:${line}: document ${doc} is not a Kubernetes object (no \`kind\`)`,
       ]);
-    }
-    if (obj.kind.endsWith("List") && Array.isArray(obj.items)) {
-      (obj.items as unknown[]).forEach((v) => add(v, doc));
-      return;
     }
     const review = obj.request as { object?: unknown } | undefined;
     if (obj.kind === "AdmissionReview" && review?.object) {
-      add(review.object, doc);
+      add(review.object, doc, line);
       return;
     }
     const problems = shapeProblems(obj);
     if (problems.length > 0) {
       const name = describe(obj as KubeObject);
-      throw new UsageError(problems.map((p) => `${file}:${lineOf(doc)}: ${name}: ${p}`));
+      throw new UsageError(problems.map((p) => `${file}:${line}: ${name}: ${p}`));
     }
-    out.push({ obj: obj as KubeObject, file, index, doc, line: lineOf(doc) });
+    out.push({ obj: obj as KubeObject, file, index, doc, line });
     index += 1;
   };
-  docs.forEach(({ value }, doc) => add(value, doc));
+  docs.forEach(({ value, line }, doc) => {
+    let objects: unknown[];
+    try {
+      objects = Array.isArray(value) ? [value] : flattenLists(value);
+    } catch (e) {
+      if (e instanceof StreamError) throw new UsageError([`${file}:${line}: ${e.message}`]);
+      throw e;
+    }
+    objects.forEach((o) => add(o, doc, line));
+  });
   return out;
 }
 

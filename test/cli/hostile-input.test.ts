@@ -163,7 +163,7 @@ describe("hostile input ends in exit 2, naming the file", () => {
     const r = await run("scan", file);
     expect([r.code, r.stderr]).toEqual([
       2,
-      `zeroport: ${file}:4:8: unidentified alias "missing"\n`,
+      `zeroport: ${file}:4:7: unknown anchor 'missing' referenced\n`,
     ]);
   });
 

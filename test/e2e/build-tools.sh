@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, from their Go modules with the ordinary `go` client, everything the end-to-end suite
-# runs: the Pulumi CLI, the Kubernetes provider (matching @pulumi/kubernetes), kube-apiserver, kube-controller-manager,
+# runs: kubectl's reading code (kubectl-reader), the Pulumi CLI, the Kubernetes provider (matching @pulumi/kubernetes), kube-apiserver, kube-controller-manager,
 # kube-scheduler, etcd, kwok and kwokctl. Binaries and Go caches live outside the repository in
 # $ZEROPORT_TOOLS (default ~/.cache/zeroport-e2e), keyed by version, so a second run skips the
 # builds. Prints one line per tool with the seconds it took ("cached" when skipped).
@@ -108,7 +108,16 @@ build_kwok() {
   "$BIN/kwokctl" --version
 }
 
+# kubectl's own file-reading code (k8s.io/cli-runtime), from test/e2e/kubectl-reader: the
+# reference the scan reader is compared with. Keyed by the hash of its source and module files.
+build_kubectl_reader() {
+  cd "$ROOT/test/e2e/kubectl-reader"
+  go build -trimpath -ldflags "-s -w" -o "$BIN/kubectl-reader" .
+}
+READER=$(cat "$ROOT"/test/e2e/kubectl-reader/{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)
+
 status=0
+build kubectl-reader "$READER" build_kubectl_reader || status=1
 build etcd "$EV" build_etcd || status=1
 build kwok "$KWOK" build_kwok || status=1
 build kube "$K8S" build_kube || status=1

@@ -395,6 +395,12 @@ test("objects made before the guard can be changed without new exposure, and del
       })
     ).status,
   ).toBe(403);
+  // Foreground deletion: the garbage collector removes its finalizer (an UPDATE) once the
+  // ReplicaSets are gone; the object must finish deleting.
+  await cluster.client.delete(agent, "Foreground");
+  await waitFor("legacy-agent gone", 60_000, async () =>
+    (await cluster.client.get(agent)) ? "still there" : true,
+  );
 }, 120_000);
 
 test("a LoadBalancer Service with its cleanup finalizer finishes deleting", async () => {

@@ -1,0 +1,361 @@
+/**
+ * One YAML document decoded the way Kubernetes decodes it: go-yaml v2's rules for decoding into
+ * `interface{}` (go.yaml.in/yaml/v2 v2.4.3 decode.go and resolve.go, what sigs.k8s.io/yaml v1.6.0
+ * and so kubectl 1.36 use), then sigs.k8s.io/yaml's conversion to JSON. The syntax is read by the
+ * `yaml` library; the meaning is go-yaml's:
+ * - plain scalars resolve by go-yaml's table (YAML 1.1 booleans, `0o`/`0x`/`0b`/leading-0 ints,
+ *   `_` in numbers, timestamps kept as their text); quoted and block scalars are strings; an
+ *   explicit `!!int`, `!!bool`… must fit; an unknown tag leaves the text; `!!binary` is decoded;
+ * - mappings are read in order: a merge key (`<<`) writes its mappings' keys over what is there,
+ *   a later key overwrites an earlier one (so the last of duplicates wins);
+ * - aliases are expanded, and refused past go-yaml's alias ratio ("excessive aliasing");
+ * - keys become strings (ints, floats in 32-bit 'g' form, booleans); other keys are an error.
+ */
+import * as YAML from "yaml";
+
+/** A document go-yaml (or the JSON conversion) refuses, with where the parser stopped. */
+export class GoYamlError extends Error {
+  constructor(
+    message: string,
+    readonly offset = 0,
+  ) {
+    super(message);
+  }
+}
+
+const STR = "tag:yaml.org,2002:str";
+const INT = "tag:yaml.org,2002:int";
+const FLOAT = "tag:yaml.org,2002:float";
+const BOOL = "tag:yaml.org,2002:bool";
+const NULL = "tag:yaml.org,2002:null";
+const TIMESTAMP = "tag:yaml.org,2002:timestamp";
+const BINARY = "tag:yaml.org,2002:binary";
+const MERGE = "tag:yaml.org,2002:merge";
+const RESOLVABLE = new Set(["", STR, BOOL, INT, FLOAT, NULL, TIMESTAMP]);
+
+const MAP: ReadonlyMap<string, [unknown, string]> = new Map<string, [unknown, string]>([
+  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map(
+    (s): [string, [unknown, string]] => [s, [true, BOOL]],
+  ),
+  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map(
+    (s): [string, [unknown, string]] => [s, [false, BOOL]],
+  ),
+  ...["", "~", "null", "Null", "NULL"].map((s): [string, [unknown, string]] => [s, [null, NULL]]),
+  ...[".nan", ".NaN", ".NAN"].map((s): [string, [unknown, string]] => [s, [NaN, FLOAT]]),
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"].map((s): [string, [unknown, string]] => [
+    s,
+    [Infinity, FLOAT],
+  ]),
+  ...["-.inf", "-.Inf", "-.INF"].map((s): [string, [unknown, string]] => [s, [-Infinity, FLOAT]]),
+  ["<<", ["<<", MERGE]],
+]);
+
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/** Go's strconv.ParseInt(s, 0, 64) (and ParseUint), as a JS number; undefined when it fails. */
+function parseGoInt(s: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m?.[2]) return undefined;
+  const body = m[2];
+  let big: bigint;
+  if (/^0[xXoObB]/.test(body)) big = BigInt(body.toLowerCase());
+  else if (body.length > 1 && body.startsWith("0")) big = BigInt(`0o${body.slice(1)}`);
+  else big = BigInt(body);
+  if (m[1] === "-") big = -big;
+  // int64, or uint64 for the positive range ParseUint adds.
+  if (big < -(1n << 63n) || big > (1n << 64n) - 1n || (m[1] === "-" && big > 0n)) return undefined;
+  return Number(big);
+}
+
+/** Go's time.Parse for go-yaml's timestamp layouts, reduced to "is it one". */
+function isTimestamp(s: string): boolean {
+  if (!/^[0-9]{4}-/.test(s)) return false;
+  const date = "([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})";
+  const clock = "([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\\.[0-9]+)?";
+  const ok = (m: RegExpExecArray | null) =>
+    !!m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= 31;
+  return (
+    ok(new RegExp(`^${date}[Tt]${clock}(Z|[+-][0-9]{2}:[0-9]{2})$`).exec(s)) ||
+    ok(new RegExp(`^${date} ${clock}$`).exec(s)) ||
+    ok(new RegExp(`^${date}$`).exec(s))
+  );
+}
+
+/** go-yaml v2's resolve(tag, in): the tag it resolves to and the value. */
+export function resolve(tag: string, text: string): [string, unknown] {
+  if (!RESOLVABLE.has(tag)) return [tag, text];
+  const [rtag, value] = resolveUnchecked(tag, text);
+  if (tag === "" || tag === rtag || tag === STR || tag === BINARY) return [rtag, value];
+  if (tag === FLOAT && rtag === INT) return [FLOAT, value];
+  throw new GoYamlError(`cannot decode ${shortTag(rtag)} \`${text}\` as a ${shortTag(tag)}`);
+}
+
+function shortTag(tag: string): string {
+  return tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice(18)}` : tag;
+}
+
+function resolveUnchecked(tag: string, text: string): [string, unknown] {
+  const c = text === "" ? "" : text.charAt(0);
+  const hint = c === "" ? "N" : "+-0123456789yYnNtTfFoO~.".includes(c) ? c : "";
+  if (hint !== "" && tag !== STR && tag !== BINARY) {
+    const known = MAP.get(text);
+    if (known) return [known[1], known[0]];
+    if (c === ".") {
+      if (YAML_FLOAT.test(text)) return [FLOAT, parseFloat(text)];
+    } else if ("+-0123456789".includes(c)) {
+      if ((tag === "" || tag === TIMESTAMP) && isTimestamp(text)) return [TIMESTAMP, text];
+      const plain = text.replace(/_/g, "");
+      const int = parseGoInt(plain);
+      if (int !== undefined) return [INT, int];
+      if (YAML_FLOAT.test(plain)) return [FLOAT, parseFloat(plain)];
+      if (plain.startsWith("0b") || plain.startsWith("-0b")) {
+        const neg = plain.startsWith("-");
+        const bits = plain.slice(neg ? 3 : 2);
+        if (/^[01]+$/.test(bits)) return [INT, (neg ? -1 : 1) * parseInt(bits, 2)];
+      }
+    }
+  }
+  return [STR, text];
+}
+
+/** go-yaml's alias ratio: how much of a large document may come from aliases. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
+type Node = YAML.Node | null | undefined;
+
+class Decoder {
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  private readonly expanding = new Set<YAML.Alias>();
+
+  /** Each alias's target: the nearest anchor of its name before it, found in one pass. */
+  private readonly targets = new Map<YAML.Alias, YAML.Node>();
+
+  constructor(doc: YAML.Document.Parsed) {
+    const anchors = new Map<string, YAML.Node>();
+    YAML.visit(doc, (_key, node) => {
+      if (YAML.isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) this.targets.set(node, target);
+      } else if ((YAML.isNode(node) || YAML.isScalar(node)) && node.anchor)
+        anchors.set(node.anchor, node);
+    });
+  }
+
+  decode(n: Node): unknown {
+    this.decodeCount += 1;
+    if (this.aliasDepth > 0) this.aliasCount += 1;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    )
+      throw new GoYamlError("document contains excessive aliasing");
+    if (n === null || n === undefined) return null;
+    if (YAML.isAlias(n)) return this.alias(n);
+    if (YAML.isScalar(n)) return this.scalar(n);
+    if (YAML.isMap(n)) return this.mapping(n, new Map());
+    if (YAML.isSeq(n)) return n.items.map((item) => this.decode(item as Node));
+    throw new GoYamlError("unsupported node");
+  }
+
+  private target(alias: YAML.Alias): Node {
+    const target = this.targets.get(alias);
+    if (!target)
+      throw new GoYamlError(`unknown anchor '${alias.source}' referenced`, alias.range?.[0] ?? 0);
+    return target;
+  }
+
+  private alias(a: YAML.Alias): unknown {
+    if (this.expanding.has(a))
+      throw new GoYamlError(`anchor '${a.source}' value contains itself`, a.range?.[0] ?? 0);
+    this.expanding.add(a);
+    this.aliasDepth += 1;
+    try {
+      return this.decode(this.target(a));
+    } finally {
+      this.aliasDepth -= 1;
+      this.expanding.delete(a);
+    }
+  }
+
+  private scalar(n: YAML.Scalar): unknown {
+    // The text as written (the `yaml` library resolves a few tags, such as !!binary, itself).
+    const text =
+      typeof n.value === "string" ? n.value : typeof n.source === "string" ? n.source : "";
+    const implicit = n.type === "PLAIN" || n.type === undefined;
+    if (!n.tag && !implicit) return text;
+    const [tag, value] = resolve(n.tag ?? "", text);
+    if (tag === BINARY) {
+      const clean = text.replace(/\s/g, "");
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+        throw new GoYamlError("!!binary value contains invalid base64 data");
+      return Buffer.from(clean, "base64").toString("utf8");
+    }
+    return value;
+  }
+
+  private isMerge(key: Node): boolean {
+    return (
+      YAML.isScalar(key) &&
+      String(key.value) === "<<" &&
+      ((key.type === "PLAIN" && !key.tag) || key.tag === MERGE)
+    );
+  }
+
+  /** A mapping into `out`, pairs in order; merges write over what is there. */
+  private mapping(n: YAML.YAMLMap, out: Map<unknown, unknown>): Map<unknown, unknown> {
+    for (const pair of n.items) {
+      const key = pair.key as Node;
+      if (this.isMerge(key)) {
+        this.merge(pair.value as Node, out);
+        continue;
+      }
+      const k = this.decode(key);
+      if (k instanceof Map || Array.isArray(k))
+        throw new GoYamlError("invalid map key: a mapping or sequence");
+      out.set(k, this.decode(pair.value as Node));
+    }
+    return out;
+  }
+
+  private mapInto(n: Node, out: Map<unknown, unknown>): void {
+    this.decodeCount += 1;
+    if (this.aliasDepth > 0) this.aliasCount += 1;
+    if (YAML.isAlias(n)) {
+      const target = this.target(n);
+      if (!YAML.isMap(target)) throw wantMap();
+      this.aliasDepth += 1;
+      try {
+        this.mapInto(target, out);
+      } finally {
+        this.aliasDepth -= 1;
+      }
+      return;
+    }
+    if (!YAML.isMap(n)) throw wantMap();
+    this.mapping(n, out);
+  }
+
+  private merge(n: Node, out: Map<unknown, unknown>): void {
+    if (YAML.isSeq(n)) {
+      // Earlier mappings take precedence: merge them last.
+      for (const item of [...n.items].reverse()) this.mapInto(item as Node, out);
+    } else this.mapInto(n, out);
+  }
+}
+
+function wantMap(): GoYamlError {
+  return new GoYamlError("map merge requires map or sequence of maps as the value");
+}
+
+/** sigs.k8s.io/yaml's key conversion: ints, floats (32-bit 'g'), booleans; nothing else. */
+function keyString(k: unknown): string {
+  if (typeof k === "string") return k;
+  if (typeof k === "boolean") return k ? "true" : "false";
+  if (typeof k === "number") {
+    if (Number.isInteger(k) && Math.abs(k) < 2 ** 63) return String(k);
+    if (Number.isNaN(k)) return ".nan";
+    if (!Number.isFinite(k)) return k > 0 ? ".inf" : "-.inf";
+    return goFloat32(k);
+  }
+  throw new GoYamlError(`unsupported map key of type: ${k === null ? "<nil>" : typeof k}`);
+}
+
+/** strconv.FormatFloat(f, 'g', -1, 32). */
+function goFloat32(f: number): string {
+  const r = Math.fround(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = r.toPrecision(p);
+    if (Math.fround(Number(s)) === r) {
+      const n = Number(s);
+      const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
+      if (exp < -4 || exp >= p) {
+        const [m, e] = n.toExponential(p - 1).split("e");
+        const mant = (m ?? "").includes(".") ? (m ?? "").replace(/\.?0+$/, "") : (m ?? "");
+        const ev = Number(e);
+        return `${mant}e${ev < 0 ? "-" : "+"}${String(Math.abs(ev)).padStart(2, "0")}`;
+      }
+      return String(n);
+    }
+  }
+  return String(r);
+}
+
+/** The decoded value as JSON would carry it: maps become objects; NaN and ±Inf cannot. */
+function toJson(v: unknown): unknown {
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of v) {
+      Object.defineProperty(out, keyString(k), {
+        value: toJson(val),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  if (Array.isArray(v)) return v.map(toJson);
+  if (typeof v === "number" && !Number.isFinite(v))
+    throw new GoYamlError(`json: unsupported value: ${v}`);
+  return v;
+}
+
+/**
+ * The first document of one chunk (what go-yaml's Unmarshal reads; anything after a `...` or a
+ * second document in the chunk is ignored), as JSON-compatible values; null for an empty one.
+ */
+export function decodeChunk(chunk: string): unknown {
+  const docs = YAML.parseAllDocuments(chunk, {
+    schema: "failsafe",
+    merge: false,
+    uniqueKeys: false,
+    strict: false,
+    intAsBigInt: false,
+  });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const doc = list[0] as YAML.Document.Parsed | undefined;
+  if (!doc) return null;
+  // Tolerated only when every such report comes with its closing bracket (an unclosed `[` also
+  // reports BAD_INDENT, and go-yaml refuses that).
+  const flow = doc.errors.filter(isFlowEndLeftOfItems);
+  const closed =
+    flow.length > 0 &&
+    flow.filter((e) => e.code === "BAD_INDENT").length ===
+      flow.filter((e) => e.code === "UNEXPECTED_TOKEN").length;
+  const err = doc.errors.find((e) => !(closed && isFlowEndLeftOfItems(e)));
+  if (err) {
+    const message = err.message.split("\n")[0] ?? "";
+    throw new GoYamlError(/call stack/.test(message) ? TOO_DEEP : message, err.pos[0]);
+  }
+  try {
+    return toJson(new Decoder(doc).decode(doc.contents));
+  } catch (e) {
+    if (e instanceof RangeError) throw new GoYamlError(TOO_DEEP);
+    throw e;
+  }
+}
+
+/**
+ * go-yaml accepts a flow collection closed left of its items (`]` at column 0, as in istio's
+ * spire-quickstart.yaml); the `yaml` library reports it, and reads the collection the same way.
+ */
+function isFlowEndLeftOfItems(e: YAML.YAMLError): boolean {
+  return (
+    (e.code === "BAD_INDENT" &&
+      /^Flow (sequence|mapping) in block collection must be sufficiently indented/.test(
+        e.message,
+      )) ||
+    (e.code === "UNEXPECTED_TOKEN" && /^Unexpected flow-(seq|map)-end token/.test(e.message))
+  );
+}
+
+/** Where this reader stops, short of kubectl's 10,000 levels: refused, never misread. */
+const TOO_DEEP =
+  "nested deeper than zeroport can read (about 900 levels; kubectl allows 10,000): split the value";

@@ -1,0 +1,165 @@
+/**
+ * A manifest file read the way `kubectl create -f FILE` reads it (k8s.io/cli-runtime v0.36.1's
+ * FileVisitor and StreamVisitor, k8s.io/apimachinery's YAMLOrJSONDecoder and YAMLReader):
+ * - a leading byte-order mark is dropped;
+ * - the stream is read as JSON values first; after two or more, a JSON error is final, otherwise
+ *   the rest is YAML from where the last JSON value ended;
+ * - YAML is cut into chunks at lines that start with `---` (only spaces or a `#` comment may
+ *   follow; anything else is an error), and each chunk's first document is decoded with
+ *   go-yaml's rules (cli/goyaml.ts), so a later byte-order mark or a `...` only affects its chunk;
+ * - `null` and empty chunks are skipped.
+ * The test e2e/kubectl-reading.e2e.ts compares it with kubectl's own code over generated input.
+ */
+import { decodeChunk, GoYamlError } from "./goyaml";
+
+/** One value of the stream, with the 1-based line it starts on. */
+export interface StreamDocument {
+  value: unknown;
+  line: number;
+}
+
+/** A stream kubectl cannot read, with the line (1-based) where reading stopped. */
+export class StreamError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column = 1,
+  ) {
+    super(message);
+  }
+}
+
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+const columnAt = (text: string, offset: number) =>
+  offset - (text.lastIndexOf("\n", offset - 1) + 1) + 1;
+
+/** The end offset of the JSON value starting at `pos` (after whitespace), or -1 if none. */
+function jsonValueEnd(text: string, pos: number): number {
+  const first = text.charAt(pos);
+  if (first === "{" || first === "[") {
+    let depth = 0;
+    let inString = false;
+    for (let i = pos; i < text.length; i++) {
+      const c = text.charAt(i);
+      if (inString) {
+        if (c === "\\") i += 1;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "{" || c === "[") depth += 1;
+      else if (c === "}" || c === "]") {
+        depth -= 1;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return -1;
+  }
+  const m = /^(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9eE.+-]*|true|false|null)/.exec(text.slice(pos));
+  return m ? pos + m[0].length : -1;
+}
+
+/** The JSON values at the start of the stream, as YAMLOrJSONDecoder takes them. */
+function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } {
+  const docs: StreamDocument[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = pos + (/^\s*/.exec(text.slice(pos))?.[0].length ?? 0);
+    if (start >= text.length) return { docs, rest: text.length };
+    const end = jsonValueEnd(text, start);
+    let value: unknown;
+    let ok = end > 0;
+    if (ok) {
+      try {
+        value = JSON.parse(text.slice(start, end));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      if (docs.length > 1)
+        throw new StreamError("invalid JSON in a JSON stream", lineAt(text, start));
+      // Whitespace up to and including the first newline is eaten before YAML takes over.
+      const ws = /^[ \t\r]*\n?/.exec(text.slice(pos))?.[0].length ?? 0;
+      return { docs, rest: pos + ws };
+    }
+    docs.push({ value, line: lineAt(text, start) });
+    pos = end;
+  }
+}
+
+/** k8s.io/apimachinery's YAMLReader: chunks between `---` lines, with their first line. */
+function yamlChunks(text: string, offset: number): { chunk: string; line: number }[] {
+  const out: { chunk: string; line: number }[] = [];
+  const lines = text.slice(offset).split(/(?<=\n)/);
+  let line = lineAt(text, offset);
+  let buffer = "";
+  let bufferLine = line;
+  for (const l of lines) {
+    if (l.startsWith("---")) {
+      const trimmed = l.slice(3).trim();
+      if (trimmed.length > 0 && !trimmed.startsWith("#"))
+        throw new StreamError(`invalid Yaml document separator: ${trimmed}`, line);
+      if (buffer.length > 0) out.push({ chunk: buffer, line: bufferLine });
+      buffer = "";
+      bufferLine = line + 1;
+    } else {
+      if (buffer.length === 0) bufferLine = line;
+      buffer += l;
+    }
+    line += 1;
+  }
+  if (buffer.length > 0) out.push({ chunk: buffer, line: bufferLine });
+  return out;
+}
+
+/** Every value of the stream kubectl would decode, `null` ones dropped. Throws StreamError. */
+export function readStream(input: string): StreamDocument[] {
+  const text = input.startsWith("\ufeff") ? input.slice(1) : input;
+  const { docs, rest } = readJsonPrefix(text);
+  for (const { chunk, line } of yamlChunks(text, rest)) {
+    let value: unknown;
+    try {
+      value = decodeChunk(chunk);
+    } catch (e) {
+      if (e instanceof GoYamlError)
+        throw new StreamError(
+          e.message,
+          line + lineAt(chunk, e.offset) - 1,
+          columnAt(chunk, e.offset),
+        );
+      throw e;
+    }
+    docs.push({ value, line });
+  }
+  return docs.filter((d) => d.value !== null && d.value !== undefined);
+}
+
+/** Fills an item's kind and apiVersion from its list when it has neither, as kubectl does. */
+function listItems(list: Record<string, unknown>): unknown[] {
+  const items = list.items;
+  if (items === null) return [];
+  if (!Array.isArray(items)) throw new StreamError("items of a list must be an array", 1);
+  return items.map((item) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      throw new StreamError("items member is not an object", 1);
+    const o = item as Record<string, unknown>;
+    if (!o.kind && !o.apiVersion && typeof list.kind === "string") {
+      return { ...o, kind: list.kind.replace(/List$/, ""), apiVersion: list.apiVersion };
+    }
+    return o;
+  });
+}
+
+/**
+ * The objects kubectl sends for one decoded value: the object itself, or, for anything with
+ * `items` (a List or not), its items. An item that is itself a list (its `items` an array) is
+ * an error in kubectl ("is not a list: no Items field"), so it is here.
+ */
+export function flattenLists(value: unknown): unknown[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [value];
+  const obj = value as Record<string, unknown>;
+  if (!("items" in obj)) return [obj];
+  const items = listItems(obj);
+  if (items.some((item) => Array.isArray((item as Record<string, unknown>).items)))
+    throw new StreamError("a list inside a list's items: kubectl cannot read it", 1);
+  return items;
+}

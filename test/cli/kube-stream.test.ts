@@ -1,0 +1,80 @@
+// zeroport's reading of manifest streams (cli/kube-stream.ts, cli/goyaml.ts), case by case; each
+// expectation is what kubectl's own reading code gives for the same text (checked for every case,
+// and for thousands of generated ones, by test/e2e/kubectl-reading.e2e.ts).
+import { flattenLists, readStream } from "../../cli/kube-stream";
+
+const read = (text: string) => readStream(text).flatMap((d) => flattenLists(d.value));
+
+test("a merge key writes over the keys before it, and the keys after it win", () => {
+  const base = "apiVersion: v1\nkind: Service\nmetadata: {name: a, labels: &l {type: NodePort}}\n";
+  expect(read(`${base}spec:\n  type: ClusterIP\n  <<: *l\n`)).toEqual([
+    expect.objectContaining({ spec: { type: "NodePort" } }),
+  ]);
+  expect(read(`${base}spec:\n  <<: *l\n  type: ClusterIP\n`)).toEqual([
+    expect.objectContaining({ spec: { type: "ClusterIP" } }),
+  ]);
+  // In a sequence of merges, the earlier mapping wins.
+  expect(read(`${base}x: &m {type: LoadBalancer}\nspec:\n  <<: [*m, *l]\n`)[0]).toMatchObject({
+    spec: { type: "LoadBalancer" },
+  });
+});
+
+test("anything with items is read as its items, kind-less items take the list's kind", () => {
+  expect(
+    read(
+      "apiVersion: v1\nkind: ConfigMap\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: s}}\n",
+    ),
+  ).toEqual([{ apiVersion: "v1", kind: "Service", metadata: { name: "s" } }]);
+  expect(read("apiVersion: v1\nkind: ServiceList\nitems:\n- metadata: {name: s}\n")).toEqual([
+    { apiVersion: "v1", kind: "Service", metadata: { name: "s" } },
+  ]);
+  expect(read("kind: List\nitems: null\n")).toEqual([]);
+  expect(() => read("kind: List\nitems:\n- {kind: List, items: []}\n")).toThrow(
+    /list inside a list/,
+  );
+});
+
+test("a byte-order mark, a `...` and text after it belong to their own document", () => {
+  expect(read("kind: A\n---\n\ufeffkind: B\n...\nnot: [read\n")).toEqual([
+    { kind: "A" },
+    { kind: "B" },
+  ]);
+});
+
+test("separators may carry a comment, nothing else", () => {
+  expect(read("kind: A\n---#c\nkind: B\n--- # c\nkind: C\n")).toHaveLength(3);
+  expect(() => read("kind: A\n--- kind: B\n")).toThrow(/invalid Yaml document separator: kind: B/);
+});
+
+test("a JSON stream is read value by value", () => {
+  expect(read('{"kind":"A"}\n{"kind":"B"}\n')).toEqual([{ kind: "A" }, { kind: "B" }]);
+});
+
+test("YAML 1.1 scalars and tags resolve as go-yaml resolves them", () => {
+  const [o] = read(
+    "kind: C\nhostNetwork: yes\nport: 0x1f90\noctal: 017620\nunder: 8_080\ns: !!str 0x50\nlocal: !x 80\nbin: !!binary aGVsbG8=\nday: 2026-12-04\n",
+  );
+  expect(o).toEqual({
+    kind: "C",
+    hostNetwork: true,
+    port: 8080,
+    octal: 8080,
+    under: 8080,
+    s: "0x50",
+    local: "80",
+    bin: "hello",
+    day: "2026-12-04",
+  });
+  expect(() => read("kind: C\nport: !!int eighty\n")).toThrow(
+    /cannot decode !!str `eighty` as a !!int/,
+  );
+});
+
+test("alias amplification is refused by go-yaml's ratio rule; plain reuse is not", () => {
+  const laughs =
+    "kind: C\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n" +
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+  expect(() => read(laughs)).toThrow(/excessive aliasing/);
+  const reuse = `kind: C\nx: &p {port: 80}\nports: [${Array(5000).fill("*p").join(", ")}]\n`;
+  expect((read(reuse)[0] as { ports: unknown[] }).ports).toHaveLength(5000);
+});
