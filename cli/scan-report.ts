@@ -41,18 +41,28 @@ export function fails(verdicts: readonly ScanVerdict[], failOn: FailOn): boolean
 const subject = (v: ScanVerdict) =>
   `${v.kind} ${v.namespace ? `${v.namespace}/` : ""}${v.name ?? "(unnamed)"}`;
 
-function text(verdicts: readonly ScanVerdict[], objects: number): string {
+/** What else a scan met: files that are not manifests, and files it could not read. */
+export interface InputNotes {
+  skipped: number;
+  problems: readonly string[];
+}
+
+function text(verdicts: readonly ScanVerdict[], objects: number, notes: InputNotes): string {
   const lines = verdicts.map((v) => `${v.file}#${v.index}: ${v.level}: ${v.policy}: ${v.message}`);
   const blocking = verdicts.filter(isBlocking).length;
   lines.push(
-    `${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)`,
+    `${objects} object(s) judged: ${blocking} mandatory violation(s), ${verdicts.length - blocking} advisory finding(s)` +
+      (notes.skipped > 0 ? `; ${notes.skipped} file(s) skipped, not Kubernetes manifests` : "") +
+      (notes.problems.length > 0
+        ? `; ${notes.problems.length} input problem(s), on stderr: the scan is incomplete`
+        : ""),
   );
   return `${lines.join("\n")}\n`;
 }
 
 const RULES = [...RESOURCE_POLICIES, ZERO_EXPOSURE, EXPOSURE_EXEMPTIONS];
 
-function sarif(verdicts: readonly ScanVerdict[], version: string): string {
+function sarif(verdicts: readonly ScanVerdict[], version: string, notes: InputNotes): string {
   const uri = (file: string) =>
     file === "-" ? "stdin" : path.relative(process.cwd(), file).split(path.sep).join("/");
   const log: Sarif.Log = {
@@ -78,6 +88,15 @@ function sarif(verdicts: readonly ScanVerdict[], version: string): string {
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: notes.problems.length === 0,
+            toolExecutionNotifications: notes.problems.map((p) => ({
+              level: "error" as const,
+              message: { text: p },
+            })),
+          },
+        ],
         results: verdicts.map((v) => ({
           ruleId: v.policy,
           ruleIndex: RULES.findIndex((r) => r.name === v.policy),
@@ -109,6 +128,7 @@ const xml = (s: string) =>
 function junit(
   verdicts: readonly ScanVerdict[],
   objects: readonly { file: string; index: number; kind: string; name: string }[],
+  notes: InputNotes,
 ): string {
   const cases = objects.map((o) => {
     const own = verdicts.filter((v) => v.file === o.file && v.index === o.index);
@@ -125,14 +145,22 @@ function junit(
       "    </testcase>",
     ].join("\n");
   });
+  // An input that could not be read is a test case in error.
+  const errors = notes.problems.map(
+    (p) =>
+      `    <testcase classname="zeroport input" name="${xml(p.split(": ")[0] ?? p)}">\n      <error message="${xml(p)}"/>\n    </testcase>`,
+  );
   const failed = objects.filter((o) =>
     verdicts.some((v) => v.file === o.file && v.index === o.index && isBlocking(v)),
   ).length;
+  const tests = objects.length + errors.length;
+  const counts = `tests="${tests}" failures="${failed}" errors="${errors.length}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="zeroport scan" tests="${objects.length}" failures="${failed}">`,
-    `  <testsuite name="zeroport exposure rules" tests="${objects.length}" failures="${failed}">`,
+    `<testsuites name="zeroport scan" ${counts}>`,
+    `  <testsuite name="zeroport exposure rules" ${counts}>`,
     ...cases,
+    ...errors,
     "  </testsuite>",
     "</testsuites>",
     "",
@@ -145,15 +173,16 @@ export function report(
   verdicts: readonly ScanVerdict[],
   objects: readonly { file: string; index: number; kind: string; name: string }[],
   version: string,
+  notes: InputNotes = { skipped: 0, problems: [] },
 ): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(verdicts, null, 2)}\n`;
     case "sarif":
-      return sarif(verdicts, version);
+      return sarif(verdicts, version, notes);
     case "junit":
-      return junit(verdicts, objects);
+      return junit(verdicts, objects, notes);
     case "text":
-      return text(verdicts, objects.length);
+      return text(verdicts, objects.length, notes);
   }
 }

@@ -163,7 +163,7 @@ export function scanObjects(objects: readonly SourcedObject[], config: PackConfi
  */
 export async function scan(
   args: string[],
-  io: { out(t: string): void },
+  io: { out(t: string): void; err(t: string): void },
   stdin?: () => string,
 ): Promise<number> {
   const { values, positionals } = parseArgv({
@@ -187,9 +187,14 @@ export async function scan(
   if (!values.cluster && positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin), or --cluster"]);
   const config = values.config !== undefined ? readPackConfig(values.config) : {};
-  const objects = values.cluster
-    ? await clusterObjects({ context: values.context, namespace: values.namespace })
+  const input: InputRead = values.cluster
+    ? {
+        objects: await clusterObjects({ context: values.context, namespace: values.namespace }),
+        skipped: [],
+        problems: [],
+      }
     : readObjects(positionals, stdin);
+  const { objects, skipped, problems } = input;
   const verdicts = scanObjects(objects, config);
   const judged = objects.map((o) => ({
     file: o.file,
@@ -197,7 +202,10 @@ export async function scan(
     kind: o.obj.kind,
     name: describe(o.obj).slice(o.obj.kind.length + 1),
   }));
-  io.out(report(format, verdicts, judged, version()));
+  io.out(report(format, verdicts, judged, version(), { skipped: skipped.length, problems }));
+  // Input that could not be read leaves the verdict incomplete: that is exit 2, whatever was found.
+  for (const line of problems) io.err(`zeroport: ${line}\n`);
+  if (problems.length > 0) return 2;
   return fails(verdicts, failOn) ? 1 : 0;
 }
 
@@ -216,18 +224,73 @@ function flagChoice<T extends string>(
   return chosen as T;
 }
 
-/** The objects of every file the arguments name; no object at all is a usage error. */
-function readObjects(positionals: string[], stdin?: () => string): SourcedObject[] {
+/** What the inputs held: objects to judge, files that are not manifests, files that failed. */
+interface InputRead {
+  objects: SourcedObject[];
+  /** Files that hold YAML or JSON but no Kubernetes object (package.json, values.yaml …). */
+  skipped: string[];
+  /** One line per file that could not be read or parsed, or holds a malformed object. */
+  problems: string[];
+}
+
+/** True when a document (or an element of a JSON array) is an object with a `kind`. */
+function hasKind(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasKind);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === "string"
+  );
+}
+
+/**
+ * What a file holds: no document at all (empty, or only comments), documents none of which is a
+ * Kubernetes object (not a manifest), or a manifest (or something unreadable, reported as such).
+ */
+function contentOf(text: string): "empty" | "other" | "manifest" {
+  try {
+    const docs = readStream(text);
+    if (docs.length === 0) return "empty";
+    return docs.some((d) => hasKind(d.value)) ? "manifest" : "other";
+  } catch {
+    return "manifest"; // Unreadable: judged, so that the problem is reported.
+  }
+}
+
+/**
+ * The objects of every file the arguments name. A file that is not a manifest is skipped and
+ * counted; one that cannot be read is a problem, and every other file is still read. Nothing to
+ * read at all (no files, an empty stream) is a usage error: an empty render must never pass.
+ */
+function readObjects(positionals: string[], stdin?: () => string): InputRead {
   const files = positionals.flatMap((p) => expandInput(p));
   if (files.length === 0)
     throw new UsageError([
       `scan: no manifest files (*.yaml, *.yml, *.json) in ${positionals.join(", ")}`,
     ]);
-  const objects = files.flatMap((file) => objectsIn(readText(file, stdin), file));
+  const read: InputRead = { objects: [], skipped: [], problems: [] };
+  let documents = 0;
+  for (const file of files) {
+    try {
+      const text = readText(file, stdin);
+      const content = contentOf(text);
+      if (content === "empty") continue;
+      documents += 1;
+      if (content === "other") {
+        read.skipped.push(file);
+        continue;
+      }
+      read.objects.push(...objectsIn(text, file));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      documents += 1;
+      read.problems.push(...e.lines);
+    }
+  }
   // An empty render (a broken pipeline) must not pass as "nothing exposed".
-  if (objects.length === 0)
+  if (documents === 0)
     throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);
-  return objects;
+  return read;
 }
 
 /** The package version, from source (cli/) or compiled (dist/cli/) alike. */

@@ -82,8 +82,10 @@ describe("hostile input ends in exit 2, naming the file", () => {
     execFileSync("mkfifo", [path.join(dir, "fifo.yaml")]);
     const r = await run("scan", dir);
     expect(r.code).toBe(2);
+    // Each is reported; neither stops the other from being looked at.
     expect(r.stderr).toBe(
-      `zeroport: ${path.join(dir, "fifo.yaml")}: not a regular file (a device, FIFO or socket)\n`,
+      `zeroport: ${path.join(dir, "fifo.yaml")}: not a regular file (a device, FIFO or socket)\n` +
+        `zeroport: ${path.join(dir, "zero.yaml")}: not a regular file (a device, FIFO or socket)\n`,
     );
   });
 

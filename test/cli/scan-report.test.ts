@@ -57,7 +57,9 @@ describe("--format junit", () => {
     const file = tempFile("svc.yaml", FILE);
     const r = await run("scan", "--format", "junit", file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('<testsuites name="zeroport scan" tests="3" failures="1">');
+    expect(r.stdout).toContain(
+      '<testsuites name="zeroport scan" tests="3" failures="1" errors="0">',
+    );
     expect(r.stdout).toContain(`<testcase classname="${file}" name="Service shop/web">`);
     expect(r.stdout).toContain(
       '<failure type="no-nodeport-services" message="Service shop/web is of type NodePort',

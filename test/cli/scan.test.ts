@@ -123,16 +123,63 @@ describe("zeroport scan", () => {
     expect(r.stderr).toBe(`${line}\n`);
   });
 
-  test("names the file and line of malformed input", async () => {
+  test("names the file and line of malformed input, and still reports the rest", async () => {
     const broken = tempFile("broken.yaml", `${CLEAN}---\nkind: [\n`);
     let r = await run("scan", broken);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^zeroport: ${broken}:9:1: Flow sequence`));
-    const notK8s = tempFile("values.yaml", `${CLEAN}---\nreplicas: 3\n`);
-    r = await run("scan", notK8s);
-    expect(r.stderr).toBe(
-      `zeroport: ${notK8s}:8: document 1 is not a Kubernetes object (no \`kind\`)\n`,
+    expect(r.stdout).toBe(
+      "0 object(s) judged: 0 mandatory violation(s), 0 advisory finding(s); 1 input problem(s), on stderr: the scan is incomplete\n",
     );
+    // A manifest with a document that is no Kubernetes object is refused by kubectl too.
+    const mixed = tempFile("mixed.yaml", `${CLEAN}---\nreplicas: 3\n`);
+    r = await run("scan", mixed);
+    expect(r.stderr).toBe(
+      `zeroport: ${mixed}:8: document 1 is not a Kubernetes object (no \`kind\`)\n`,
+    );
+  });
+
+  test("a real repository scans: files that are not manifests are skipped and counted", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-repo-"));
+    const write = (name: string, content: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), content);
+    };
+    write("package.json", '{"name": "app", "version": "1.0.0"}\n');
+    write("tsconfig.json", '{"compilerOptions": {"strict": true}}\n');
+    write("chart/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n");
+    write("chart/values.yaml", "replicaCount: 2\nservice:\n  type: NodePort\n");
+    write(".github/workflows/ci.yml", "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n");
+    write("Pulumi.dev.yaml", "config:\n  app:replicas: 2\n");
+    write("k8s/kustomization.yaml", "resources: [svc.yaml]\n");
+    write("k8s/svc.yaml", NODEPORT);
+    let r = await run("scan", dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(
+      /1 object\(s\) judged: 1 mandatory violation\(s\), 1 advisory finding\(s\); 7 file\(s\) skipped, not Kubernetes manifests\n$/,
+    );
+    // One file that cannot be parsed: reported on stderr, the others judged, exit 2.
+    write("k8s/broken.yaml", "kind: Service\nspec: [\n");
+    for (const format of ["json", "sarif", "junit"]) {
+      r = await run("scan", "--format", format, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^zeroport: .*broken\.yaml:\d+:\d+: /);
+      expect(r.stdout).toContain("no-nodeport-services");
+    }
+    expect(r.stdout).toContain('errors="1"');
+    r = await run("scan", "--format", "sarif", dir);
+    const log = JSON.parse(r.stdout) as {
+      runs: { invocations: { executionSuccessful: boolean }[] }[];
+    };
+    expect(log.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
+  });
+
+  test("a directory of files that are not manifests passes with nothing judged", async () => {
+    const file = tempFile("package.json", '{"name": "app"}\n');
+    const r = await run("scan", path.dirname(file));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain("1 file(s) skipped, not Kubernetes manifests");
   });
 
   test("rejects a bad config with every field path", async () => {
