@@ -2,6 +2,7 @@ import { parseArgs as parseArgv } from "node:util";
 import * as YAML from "yaml";
 import { isInputError } from "../components/core/issues";
 import { UsageError, readMapping } from "./documents";
+import { isPatch } from "./patches";
 import type { Manifest } from "./render";
 import { choose } from "./choose";
 import { scan } from "./scan";
@@ -39,10 +40,25 @@ export function stackConfig(blueprint: string, config: unknown): string {
   );
 }
 
-/** Prints manifests as multi-document YAML or a JSON array. */
+/** How to apply a patch so that it stays one: said in the YAML, and on stderr for JSON. */
+export function patchNote(m: Manifest): string {
+  const ns = m.metadata.namespace ? `${m.metadata.namespace}/` : "";
+  return (
+    `${m.kind} ${ns}${m.metadata.name} is a patch of an existing object (the program uses ${m.kind}Patch): ` +
+    "apply it with `kubectl apply --server-side --field-manager=zeroport`, never `kubectl create` or " +
+    "`replace`, which would overwrite the object's other fields."
+  );
+}
+
+/** Prints manifests as multi-document YAML or a JSON array; patches are marked in the YAML. */
 export function formatManifests(manifests: readonly Manifest[], format: "yaml" | "json"): string {
   if (format === "json") return `${JSON.stringify(manifests, null, 2)}\n`;
-  return manifests.map((m) => YAML.stringify(m, { lineWidth: 0 })).join("---\n");
+  return manifests
+    .map((m) => {
+      const doc = YAML.stringify(m, { lineWidth: 0 });
+      return isPatch(m) ? `# zeroport: ${patchNote(m)}\n${doc}` : doc;
+    })
+    .join("---\n");
 }
 
 function formatOption(value: string | undefined): "yaml" | "json" {
@@ -109,6 +125,8 @@ async function render(args: string[], io: Io): Promise<number> {
   }
   const manifests = toManifests(await recordProgram(program));
   io.out(formatManifests(manifests, format));
+  if (format === "json")
+    for (const m of manifests.filter(isPatch)) io.err(`zeroport: note: ${patchNote(m)}\n`);
   return EXIT.ok;
 }
 

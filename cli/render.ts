@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { markPatch } from "./patches";
 
 /** One resource the program registered, as the Pulumi engine would have received it. */
 export interface RecordedResource {
@@ -107,24 +108,44 @@ async function drainRpcs(): Promise<void> {
   else await pulumi.runtime.disconnect();
 }
 
-/** Kinds that live outside namespaces; every other kind gets `metadata.namespace`. */
+/**
+ * Kinds that live outside namespaces (every cluster-scoped kind Kubernetes 1.36 serves, and
+ * cert-manager's ClusterIssuer); every other kind gets `metadata.namespace`. The e2e suite checks
+ * each rendered object's scope against the API server's discovery.
+ */
 const CLUSTER_SCOPED = new Set([
   "APIService",
   "CSIDriver",
+  "CSINode",
+  "CertificateSigningRequest",
   "ClusterIssuer",
   "ClusterRole",
   "ClusterRoleBinding",
+  "ClusterTrustBundle",
+  "ComponentStatus",
   "CustomResourceDefinition",
+  "DeviceClass",
+  "FlowSchema",
+  "IPAddress",
   "IngressClass",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
   "MutatingWebhookConfiguration",
   "Namespace",
   "Node",
   "PersistentVolume",
   "PriorityClass",
+  "PriorityLevelConfiguration",
+  "ResourceSlice",
   "RuntimeClass",
+  "ServiceCIDR",
   "StorageClass",
+  "StorageVersionMigration",
   "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
   "ValidatingWebhookConfiguration",
+  "VolumeAttachment",
+  "VolumeAttributesClass",
 ]);
 
 /** Install order, as Helm applies kinds: what others depend on comes first. */
@@ -206,7 +227,7 @@ export function toManifests(resources: readonly RecordedResource[]): Manifest[] 
         kind === "Secret" && (k === "data" || k === "stringData") ? redact(v, true) : redact(v);
     }
     const { name, namespace, ...otherMeta } = redact(meta) as Record<string, unknown>;
-    manifests.push({
+    const manifest: Manifest = {
       apiVersion,
       kind,
       metadata: {
@@ -215,7 +236,9 @@ export function toManifests(resources: readonly RecordedResource[]): Manifest[] 
         ...otherMeta,
       },
       ...body,
-    });
+    };
+    if (r.type.endsWith("Patch")) markPatch(manifest);
+    manifests.push(manifest);
   }
   return manifests.sort(
     (a, b) =>

@@ -9,6 +9,7 @@ import {
   NodeProxyDaemonsetArgsSchema,
 } from "../components/ziti/node-proxy-daemonset";
 import { corednsSnippets } from "../components/ziti/coredns-snippets";
+import { NGINX_ZITI_EXIT_LINES } from "../components/ziti/nginx-ziti-ingress";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
 import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
 import { agentCommand } from "../components/ztm/agent";
@@ -255,6 +256,13 @@ function facts(): Record<string, () => void | Promise<void>> {
     },
     U23: () => {
       expect(DOCKERFILE).toContain("-DZITI_BUILD_TESTS=OFF -DZITI_BUILD_PROGRAMS=OFF");
+    },
+    U28: () => {
+      expect([...NGINX_ZITI_EXIT_LINES]).toEqual([
+        "service thread exiting",
+        "error returned from accept, exiting",
+        "could not load identity file",
+      ]);
     },
     U24: () => {
       const lb = {

@@ -24,8 +24,19 @@ const COMPONENT = "nginx-ziti";
 /** The nginx user of the Debian-based nginx images; the Dockerfile in images/nginx-ziti keeps it. */
 const NGINX_USER: RunAs = { uid: 101, gid: 101 };
 
-/** True while no ziti block failed to load its identity or bind a service (ngx_ziti_module.c). */
-const NO_FAILED_BIND = `! grep -Eq 'service thread exiting|could not load identity file' ${NGINX_ERROR_LOG}`;
+/**
+ * Every line ngx_ziti_module logs when a service stops serving for good (ngx_ziti_module@d23b560f
+ * ngx_ziti_module.c:324, :331, :338 "… service thread exiting"; :346 "error returned from accept,
+ * exiting") or a block never starts (:451 "could not load identity file"); docs/upstream.md U28.
+ */
+export const NGINX_ZITI_EXIT_LINES = [
+  "service thread exiting",
+  "error returned from accept, exiting",
+  "could not load identity file",
+] as const;
+
+/** True while no ziti block failed to load its identity or stopped serving a service. */
+const NO_FAILED_BIND = `! grep -Eq '${NGINX_ZITI_EXIT_LINES.join("|")}' ${NGINX_ERROR_LOG}`;
 
 const NO_IMAGE =
   "is required: there is no official nginx image with the OpenZiti module; build images/nginx-ziti " +

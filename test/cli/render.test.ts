@@ -246,3 +246,46 @@ describe("zeroport render --component for every component", () => {
     expect((JSON.parse(r.stdout) as Manifest[]).length).toBeGreaterThan(0);
   });
 });
+
+describe("what render prints is what the program creates", () => {
+  test("cluster-scoped objects, the guard's bindings among them, carry no namespace", async () => {
+    const file = tempFile("args.json", "{}");
+    const r = await run(
+      "render",
+      "--component",
+      "ZeroExposureGuard",
+      "--args",
+      file,
+      "--format",
+      "json",
+    );
+    const manifests = JSON.parse(r.stdout) as Manifest[];
+    expect(manifests.map((m) => [m.kind, m.metadata.namespace])).toEqual([
+      ["ValidatingAdmissionPolicy", undefined],
+      ["ValidatingAdmissionPolicy", undefined],
+      ["ValidatingAdmissionPolicyBinding", undefined],
+      ["ValidatingAdmissionPolicyBinding", undefined],
+    ]);
+  });
+
+  test("a patch of coredns-custom is printed as a patch, with how to apply it", async () => {
+    const proxy = (BLUEPRINTS["node-proxy"]?.example as { proxy: Record<string, unknown> }).proxy;
+    const args = { ...proxy, clusterDns: { zitiDomains: ["ziti"], manage: "coredns-custom" } };
+    const file = tempFile("args.json", JSON.stringify(args));
+    const yaml = await run("render", "--component", "NodeProxyDaemonset", "--args", file);
+    const note =
+      "# zeroport: ConfigMap kube-system/coredns-custom is a patch of an existing object (the program uses ConfigMapPatch): apply it with `kubectl apply --server-side --field-manager=zeroport`, never `kubectl create` or `replace`, which would overwrite the object's other fields.\n";
+    expect(yaml.stdout).toContain(`${note}apiVersion: v1\nkind: ConfigMap\n`);
+    expect(yaml.stdout.split(note)).toHaveLength(2);
+    const json = await run(
+      "render",
+      "--component",
+      "NodeProxyDaemonset",
+      "--args",
+      file,
+      "--format",
+      "json",
+    );
+    expect(json.stderr).toBe(`zeroport: note: ${note.slice("# zeroport: ".length)}`);
+  });
+});

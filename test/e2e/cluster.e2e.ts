@@ -45,6 +45,32 @@ test("the cluster has two Ready fake nodes", async () => {
   expect(nodes).toHaveLength(2);
 });
 
+test("every rendered object's scope is the API server's: namespaced kinds only carry a namespace", async () => {
+  const file = path.join(workdir, "guard-args.json");
+  fs.writeFileSync(file, "{}");
+  const guard = zeroport(
+    "render",
+    "--component",
+    "ZeroExposureGuard",
+    "--args",
+    file,
+    "--format",
+    "json",
+  );
+  const rendered = [
+    ...(JSON.parse(guard.stdout) as KubeObject[]),
+    ...Object.keys(BLUEPRINTS).flatMap((name) => renderBlueprint(name, workdir)),
+  ];
+  const wrong: string[] = [];
+  for (const m of rendered) {
+    const namespaced = await client.namespaced(m);
+    if (namespaced !== (m.metadata.namespace !== undefined))
+      wrong.push(`${key(m)}: namespaced ${namespaced}, rendered namespace ${m.metadata.namespace}`);
+  }
+  expect(rendered.length).toBeGreaterThan(50);
+  expect(wrong).toEqual([]);
+}, 300_000);
+
 describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (name) => {
   let manifests: KubeObject[] = [];
 

@@ -450,8 +450,8 @@ test("scan --cluster with the guard's config reports what admission does, with w
   ).toContain(
     `Its grant apps/Deployment/old-gateway, owned by team-edge, expired on ${EXPIRED_GRANT.expires}`,
   );
-  // The hostNetwork Deployment made before the guard is still reported: its next pods would be denied.
-  expect(about("apps", "legacy-agent").some((v) => v.level === "mandatory")).toBe(true);
+  // A workload whose grant expired is reported as a violation: its next pods would be denied.
+  expect(about("apps", "old-gateway").some((v) => v.level === "mandatory")).toBe(true);
   expect(r.status).toBe(1);
 }, 120_000);
 

@@ -137,6 +137,12 @@ export class KubeClient {
     return `${base}${ns}/${r.plural}${withName ? `/${obj.metadata.name}` : ""}`;
   }
 
+  /** Whether the API server's discovery says this kind lives in a namespace. */
+  async namespaced(obj: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): Promise<boolean> {
+    await this.pathOf(obj);
+    return this.resources.get(`${obj.apiVersion}/${obj.kind}`)?.namespaced ?? false;
+  }
+
   /** Server-side apply; the API server rejects unknown or duplicate fields (fieldValidation=Strict). */
   async apply(obj: KubeObject, dryRun = false): Promise<KubeObject> {
     const query = `fieldManager=zeroport-e2e&force=true&fieldValidation=Strict${dryRun ? "&dryRun=All" : ""}`;
