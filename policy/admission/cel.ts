@@ -4,6 +4,7 @@
  */
 import { EXEMPTION_ANNOTATION } from "../model";
 import { VISIBLE_TEXT_CLASS } from "../grants";
+import { POD_SPEC_PATHS } from "../pod-spec-paths";
 
 /**
  * A CEL string literal. Config is validated before it gets here; this still escapes everything
@@ -41,14 +42,10 @@ export const OLD: Side = {
   v: (n) => `variables.old${n.charAt(0).toUpperCase()}${n.slice(1)}`,
 };
 
-const POD_TEMPLATE_KINDS = [
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "ReplicaSet",
-  "ReplicationController",
-  "Job",
-];
+/** The kinds whose pod spec sits at spec.template.spec (policy/pod-spec-paths.ts). */
+const POD_TEMPLATE_KINDS = Object.entries(POD_SPEC_PATHS)
+  .filter(([, at]) => at.join(".") === "spec.template.spec")
+  .map(([kind]) => kind);
 
 /** A port's protocol, TCP when unset (as the API server defaults it). */
 export const proto = (p: string) => `(has(${p}.protocol) ? ${p}.protocol : 'TCP')`;

@@ -10,6 +10,7 @@ import {
   liveMismatches,
   objectKey as key,
   renderBlueprint,
+  renderComponent,
   volumeFor,
   zeroport,
   zeroportWith,
@@ -46,19 +47,8 @@ test("the cluster has two Ready fake nodes", async () => {
 });
 
 test("every rendered object's scope is the API server's: namespaced kinds only carry a namespace", async () => {
-  const file = path.join(workdir, "guard-args.json");
-  fs.writeFileSync(file, "{}");
-  const guard = zeroport(
-    "render",
-    "--component",
-    "ZeroExposureGuard",
-    "--args",
-    file,
-    "--format",
-    "json",
-  );
   const rendered = [
-    ...(JSON.parse(guard.stdout) as KubeObject[]),
+    ...renderComponent("ZeroExposureGuard", {}, workdir),
     ...Object.keys(BLUEPRINTS).flatMap((name) => renderBlueprint(name, workdir)),
   ];
   const wrong: string[] = [];

@@ -254,6 +254,16 @@ export function e2eConfig(name: string): unknown {
 }
 
 /** What `zeroport render` prints for a blueprint with `config` (default: its e2e config). */
+/** `zeroport render --component NAME` with `args`, as JSON manifests; throws with its stderr. */
+export function renderComponent(component: string, args: unknown, workdir: string): KubeObject[] {
+  const file = path.join(workdir, `${component}-${Date.now()}.json`);
+  fs.writeFileSync(file, JSON.stringify(args));
+  const r = zeroport("render", "--component", component, "--args", file, "--format", "json");
+  if (r.status !== 0)
+    throw new Error(`zeroport render --component ${component} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as KubeObject[];
+}
+
 export function renderBlueprint(
   name: string,
   workdir: string,

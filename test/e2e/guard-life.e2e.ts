@@ -5,7 +5,7 @@
 // Every manifest here is written for this test; a comment names the upstream object it stands for.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createCluster, zeroport, zeroportWith, type Cluster } from "./cluster";
+import { createCluster, renderComponent, zeroportWith, type Cluster } from "./cluster";
 import { KubeClient, waitFor, type KubeObject } from "./kube-client";
 
 let cluster: Cluster;
@@ -40,19 +40,8 @@ function guardConfig(grants: object[]) {
 
 /** Renders the guard with `args` and applies it; waits until a NodePort is judged as `expect`. */
 async function installGuard(args: object, expect: "denied" | "warned"): Promise<void> {
-  const file = path.join(cluster.workdir, "guard-args.json");
-  fs.writeFileSync(file, JSON.stringify(args));
-  const r = zeroport(
-    "render",
-    "--component",
-    "ZeroExposureGuard",
-    "--args",
-    file,
-    "--format",
-    "json",
-  );
-  if (r.status !== 0) throw new Error(r.stderr);
-  for (const m of JSON.parse(r.stdout) as KubeObject[]) await cluster.client.apply(m);
+  for (const m of renderComponent("ZeroExposureGuard", args, cluster.workdir))
+    await cluster.client.apply(m);
   fs.writeFileSync(
     path.join(cluster.workdir, "guard-config.json"),
     JSON.stringify((args as { config: object }).config),

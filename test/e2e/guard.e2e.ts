@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isBlocking, objectsIn, scanObjects, type SourcedObject } from "../../cli/scan";
-import { createCluster, zeroport, type Cluster } from "./cluster";
+import { createCluster, renderComponent, zeroport, type Cluster } from "./cluster";
 import { waitFor, type KubeObject } from "./kube-client";
 import { peerCorpusDir } from "../helpers/peer-corpus";
 
@@ -81,19 +81,8 @@ async function admission(obj: KubeObject): Promise<{ verdict: Verdict; detail: s
 
 beforeAll(async () => {
   cluster = createCluster("zeroport-guard");
-  const file = path.join(cluster.workdir, "guard.json");
-  fs.writeFileSync(file, JSON.stringify({ config: CONFIG }));
-  const r = zeroport(
-    "render",
-    "--component",
-    "ZeroExposureGuard",
-    "--args",
-    file,
-    "--format",
-    "json",
-  );
-  if (r.status !== 0) throw new Error(r.stderr);
-  for (const m of JSON.parse(r.stdout) as KubeObject[]) await cluster.client.apply(m);
+  for (const m of renderComponent("ZeroExposureGuard", { config: CONFIG }, cluster.workdir))
+    await cluster.client.apply(m);
   // Policies take effect once the API server has compiled them: wait for a known violation.
   const probe: KubeObject = {
     apiVersion: "v1",
