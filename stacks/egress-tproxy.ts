@@ -23,6 +23,9 @@ export const egressTproxyBlueprint = defineBlueprint({
       namespace: { name: "ziti-egress", create: true },
       identity: { json: EXAMPLE_IDENTITY_JSON },
       select: { labels: { app: "ziti-client" } },
+      // The sample client (curlimages/curl) is Alpine, so musl: only the Ziti resolver answers,
+      // and it asks cluster DNS over TCP so that large answers arrive whole (U29).
+      dnsUpstream: "tcp://10.96.0.10:53",
     },
     client: { name: "ziti-client", url: "http://hello.ziti.internal/" },
   },

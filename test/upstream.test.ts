@@ -18,6 +18,7 @@ import { hubCommand } from "../components/ztm/hub";
 import { caImportScript } from "../components/ztm/hub-ca-import";
 import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
 import { exposuresOf } from "../policy/rules";
+import { BLUEPRINTS } from "../stacks";
 import { identityJson, jwt } from "./helpers/fixtures";
 import { podSpecOf, render } from "./helpers/mocks";
 
@@ -188,6 +189,17 @@ function facts(): Record<string, () => void | Promise<void>> {
       const tag = (image: string) => image.split(":").pop();
       expect(tag(IMAGES.zitiTunnel)).toBe(tag(IMAGES.zitiCli));
       expect(IMAGES.zitiTunnel).toBe("docker.io/openziti/ziti-tunnel:2.0.3");
+    },
+    U29: () => {
+      const example = BLUEPRINTS["egress-tproxy"]?.example as { sidecar: { dnsUpstream?: string } };
+      expect(example.sidecar.dnsUpstream).toBe("tcp://10.96.0.10:53");
+      expect(TproxySidecarArgsSchema.shape.dnsUpstream.description).toContain("Prefer tcp://");
+      const parsed = TproxySidecarArgsSchema.safeParse({
+        namespace: "s",
+        identity: { jwt: jwt() },
+        dnsUpstream: "tcp://10.96.0.10:53",
+      });
+      expect(parsed.success).toBe(true);
     },
     U10: () => {
       const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });

@@ -92,7 +92,7 @@ export const TproxySidecarArgsSchema = z
         "The answer for names Ziti does not know; `refused` sends the resolver on to cluster DNS.",
       ),
     dnsUpstream: DnsUri.optional().describe(
-      "Forward non-Ziti names here (for example udp://10.96.0.10:53); the pod then asks only the Ziti resolver. Use it for musl (Alpine) clients, which ask every nameserver at once and take the first NOERROR/NXDOMAIN, so cluster DNS can beat Ziti's answer.",
+      "Forward non-Ziti names here; the pod then asks only the Ziti resolver. Use it for musl (Alpine) clients, which ask every nameserver at once and take the first NOERROR/NXDOMAIN, so cluster DNS can beat Ziti's answer. Prefer tcp:// (as tcp://10.96.0.10:53): the resolver serves the pod over UDP only and passes upstream answers on unchanged, so a udp:// upstream's truncated answer sends the client to TCP on 127.0.0.1:53, where nothing listens; over tcp:// the whole answer comes back in one datagram (docs/upstream.md U29).",
     ),
     resources: Resources.default(DEFAULT_SIDECAR_RESOURCES),
     labels: Labels.default({}),
