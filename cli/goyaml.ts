@@ -127,7 +127,11 @@ function allowedAliasRatio(decodeCount: number): number {
 
 type Node = YAML.Node | null | undefined;
 
+/** encoding/json's limit, which kubectl meets when it decodes the converted document. */
+const MAX_DEPTH = 10_000;
+
 class Decoder {
+  private depth = 0;
   private decodeCount = 0;
   private aliasCount = 0;
   private aliasDepth = 0;
@@ -159,8 +163,17 @@ class Decoder {
     if (n === null || n === undefined) return null;
     if (YAML.isAlias(n)) return this.alias(n);
     if (YAML.isScalar(n)) return this.scalar(n);
-    if (YAML.isMap(n)) return this.mapping(n, new Map());
-    if (YAML.isSeq(n)) return n.items.map((item) => this.decode(item as Node));
+    if (YAML.isMap(n) || YAML.isSeq(n)) {
+      this.depth += 1;
+      if (this.depth > MAX_DEPTH) throw new GoYamlError(`exceeded max depth of ${MAX_DEPTH}`);
+      try {
+        return YAML.isMap(n)
+          ? this.mapping(n, new Map())
+          : n.items.map((item) => this.decode(item as Node));
+      } finally {
+        this.depth -= 1;
+      }
+    }
     throw new GoYamlError("unsupported node");
   }
 
@@ -356,6 +369,8 @@ function isFlowEndLeftOfItems(e: YAML.YAMLError): boolean {
   );
 }
 
-/** Where this reader stops, short of kubectl's 10,000 levels: refused, never misread. */
-const TOO_DEEP =
-  "nested deeper than zeroport can read (about 900 levels; kubectl allows 10,000): split the value";
+/**
+ * The main thread's stack ends near 900 levels; cli/deep-read.ts reads such a document again on a
+ * larger stack (kubectl allows 10,000). Past that it is refused, never misread.
+ */
+export const TOO_DEEP = "nested deeper than zeroport can read: split the value";

@@ -10,7 +10,9 @@
  * - `null` and empty chunks are skipped.
  * The test e2e/kubectl-reading.e2e.ts compares it with kubectl's own code over generated input.
  */
-import { decodeChunk, GoYamlError } from "./goyaml";
+import { isMainThread } from "node:worker_threads";
+import { readStreamDeep } from "./deep-read";
+import { decodeChunk, GoYamlError, TOO_DEEP } from "./goyaml";
 
 /** One value of the stream, with the 1-based line it starts on. */
 export interface StreamDocument {
@@ -111,8 +113,22 @@ function yamlChunks(text: string, offset: number): { chunk: string; line: number
   return out;
 }
 
-/** Every value of the stream kubectl would decode, `null` ones dropped. Throws StreamError. */
+/**
+ * Every value of the stream kubectl would decode, `null` ones dropped; a document too deep for
+ * this thread's stack is read again on a larger one. Throws StreamError.
+ */
 export function readStream(input: string): StreamDocument[] {
+  try {
+    return readStreamHere(input);
+  } catch (e) {
+    if (!(e instanceof StreamError) || e.message !== TOO_DEEP || !isMainThread) throw e;
+    const deep = readStreamDeep(input);
+    if (deep === undefined) throw e;
+    return deep;
+  }
+}
+
+function readStreamHere(input: string): StreamDocument[] {
   const text = input.startsWith("\ufeff") ? input.slice(1) : input;
   const { docs, rest } = readJsonPrefix(text);
   for (const { chunk, line } of yamlChunks(text, rest)) {

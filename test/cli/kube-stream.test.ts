@@ -78,3 +78,12 @@ test("alias amplification is refused by go-yaml's ratio rule; plain reuse is not
   const reuse = `kind: C\nx: &p {port: 80}\nports: [${Array(5000).fill("*p").join(", ")}]\n`;
   expect((read(reuse)[0] as { ports: unknown[] }).ports).toHaveLength(5000);
 });
+
+test("nesting is read to kubectl's limit (10,000 levels), past the main thread's stack", () => {
+  const nested = (n: number) => `kind: C\nnested: ${"[".repeat(n)}1${"]".repeat(n)}\n`;
+  const [o] = read(nested(3000)) as { nested: unknown }[];
+  let depth = 0;
+  for (let v = o?.nested; Array.isArray(v); v = (v as unknown[])[0]) depth += 1;
+  expect(depth).toBe(3000);
+  expect(() => read(nested(10_000))).toThrow(/exceeded max depth of 10000/);
+}, 60_000);
