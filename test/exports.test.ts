@@ -15,6 +15,7 @@ const ROOT_EXPORTS = [
   "LoopbackSidecar",
   "LoopbackSidecarArgsSchema",
   "NGINX_IDENTITY_DIR",
+  "NGINX_ZITI_EXIT_LINES",
   "NGINX_ZITI_INGRESS_TYPE",
   "NODE_PROXY_ESCALATIONS",
   "NODE_PROXY_TYPE",
