@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { YamlError, readKubeYaml } from "./kube-yaml";
+import { StreamError, readStream } from "./kube-stream";
 
 /** A user input problem the CLI reports as one line and exit code 2. */
 export class UsageError extends Error {
@@ -83,42 +83,18 @@ export function readText(
   }
 }
 
-/** The line (1-based) each document of `text` starts on, as the `---` markers divide it. */
-function documentLines(text: string): number[] {
-  const lines = text.split("\n");
-  const starts: number[] = [];
-  let content = false;
-  lines.forEach((line, i) => {
-    if (/^---(\s|$)/.test(line)) {
-      // The document's content starts after a bare marker, or on the marker's own line.
-      starts.push(line.trim() === "---" ? i + 2 : i + 1);
-      content = true;
-    } else if (!content && /^[^#%\s]/.test(line)) {
-      starts.push(1);
-      content = true;
-    }
-  });
-  return starts.length > 0 ? starts : [1];
-}
-
 /**
- * Every document in `text` as Kubernetes reads it (YAML 1.1 scalars, merge keys, JSON), empty
- * documents dropped, each with the line it starts on. A syntax error names the file, line and column.
+ * Every document in `text` as kubectl reads it (cli/kube-stream.ts), empty documents dropped,
+ * each with the line it starts on. A syntax error names the file, line and column.
  */
 export function readDocuments(text: string, file: string): { value: unknown; line: number }[] {
-  let values: unknown[];
   try {
-    values = readKubeYaml(text, { keepEmpty: true });
+    return readStream(text);
   } catch (e) {
-    if (e instanceof YamlError)
+    if (e instanceof StreamError)
       throw new UsageError([`${file}:${e.line}:${e.column}: ${e.message}`]);
     throw e;
   }
-  const starts = documentLines(text);
-  const lineOf = (i: number) => (starts.length === values.length ? (starts[i] ?? 1) : 1);
-  return values
-    .map((value, i) => ({ value, line: lineOf(i) }))
-    .filter((d) => d.value !== null && d.value !== undefined);
 }
 
 /** Reads a file holding exactly one mapping (args or config), in YAML or JSON. */

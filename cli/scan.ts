@@ -5,8 +5,8 @@ import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
 import { describe, type KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
-import { UsageError, readMapping, readText } from "./documents";
-import { flattenLists, readStream, StreamError, type StreamDocument } from "./kube-stream";
+import { UsageError, readDocuments, readMapping, readText } from "./documents";
+import { flattenLists, readStream, StreamError } from "./kube-stream";
 import { clusterObjects } from "./cluster-scan";
 import { shapeProblems } from "./object-shape";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
@@ -78,14 +78,7 @@ function isDirectory(file: string): boolean {
  * AdmissionReview. A document that is not an object with a `kind` is malformed input.
  */
 export function objectsIn(text: string, file: string): SourcedObject[] {
-  let docs: StreamDocument[];
-  try {
-    docs = readStream(text);
-  } catch (e) {
-    if (e instanceof StreamError)
-      throw new UsageError([`${file}:${e.line}:${e.column}: ${e.message}`]);
-    throw e;
-  }
+  const docs = readDocuments(text, file);
   const out: SourcedObject[] = [];
   let index = 0;
   const add = (value: unknown, doc: number, line: number) => {

@@ -3,7 +3,17 @@
 // Kubernetes 1.36.1 builds them; see the README there), and zeroport's reading must equal it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MAX_EXPANDED_NODES, YamlError, goYamlNumber, readKubeYaml } from "../../cli/kube-yaml";
+import { resolve } from "../../cli/goyaml";
+import { StreamError, readStream } from "../../cli/kube-stream";
+
+/** The documents of a stream, as the old reader returned them. */
+const readKubeYaml = (text: string) => readStream(text).map((d) => d.value);
+
+/** The number go-yaml v2 resolves a plain scalar to, or undefined when it is no number. */
+function goYamlNumber(text: string): number | undefined {
+  const [tag, value] = resolve("", text);
+  return tag.endsWith(":int") || tag.endsWith(":float") ? (value as number) : undefined;
+}
 
 const DIR = path.join(__dirname, "..", "fixtures", "yaml-semantics");
 const expected = JSON.parse(fs.readFileSync(path.join(DIR, "expected.json"), "utf8")) as Record<
@@ -19,7 +29,7 @@ describe("conformance with the Kubernetes decoder", () => {
   test.each(Object.entries(expected))("%s", (file, want) => {
     const text = fs.readFileSync(path.join(DIR, "cases", file), "utf8");
     if (want.error !== undefined) {
-      expect(() => readKubeYaml(text)).toThrow(YamlError);
+      expect(() => readKubeYaml(text)).toThrow(StreamError);
       return;
     }
     expect(readKubeYaml(text)).toEqual(want.documents);
@@ -67,6 +77,5 @@ describe("bounded work", () => {
 
   test("ordinary aliases within the limit are read", () => {
     expect(readKubeYaml("a: &x {b: 1}\nc: *x\n")).toEqual([{ a: { b: 1 }, c: { b: 1 } }]);
-    expect(MAX_EXPANDED_NODES).toBe(1_000_000);
   });
 });
