@@ -24,7 +24,8 @@ const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
   zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE] FILE|DIR|- ...
-  zeroport scan --cluster [--context NAME] [--namespace NS] [--format ...] [--fail-on ...] [--config FILE]
+  zeroport scan --cluster [--kubeconfig FILE] [--context NAME] [--namespace NS] [--request-timeout 30s]
+                [--format ...] [--fail-on ...] [--config FILE]
   zeroport choose [--overlay openziti|ztm] [--dials yes|no] [--placement pod|node] [--dns yes|no]
                   [--router yes|no] [--nginx yes|no] [--cross-cluster yes|no] [--format text|json]
   zeroport stack-config <blueprint>

@@ -8,6 +8,7 @@ import { issuesFromZod } from "../components/core/issues";
 import { UsageError, readDocuments, readMapping, readText } from "./documents";
 import { flattenLists, readStream, StreamError } from "./kube-stream";
 import { clusterObjects } from "./cluster-scan";
+import { parseTimeout } from "./kube-get";
 import { shapeProblems } from "./object-shape";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
 
@@ -169,20 +170,33 @@ export async function scan(
       cluster: { type: "boolean" },
       context: { type: "string" },
       namespace: { type: "string" },
+      kubeconfig: { type: "string" },
+      "request-timeout": { type: "string" },
     },
   });
   const format = flagChoice("format", values.format, SCAN_FORMATS, "text");
   const failOn = flagChoice("fail-on", values["fail-on"], FAIL_ON, "mandatory");
   if (values.cluster && positionals.length > 0)
     throw new UsageError(["scan: --cluster reads the cluster; name no FILE, DIR or - with it"]);
-  if (!values.cluster && (values.context !== undefined || values.namespace !== undefined))
-    throw new UsageError(["scan: --context and --namespace go with --cluster"]);
+  const clusterFlags = ["context", "namespace", "kubeconfig", "request-timeout"] as const;
+  if (!values.cluster && clusterFlags.some((f) => values[f] !== undefined))
+    throw new UsageError([
+      "scan: --context, --namespace, --kubeconfig and --request-timeout go with --cluster",
+    ]);
   if (!values.cluster && positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin), or --cluster"]);
   const config = values.config !== undefined ? readPackConfig(values.config) : {};
   const input: InputRead = values.cluster
     ? {
-        objects: await clusterObjects({ context: values.context, namespace: values.namespace }),
+        objects: await clusterObjects({
+          context: values.context,
+          namespace: values.namespace,
+          kubeconfig: values.kubeconfig,
+          timeoutMs:
+            values["request-timeout"] === undefined
+              ? undefined
+              : parseTimeout(values["request-timeout"]),
+        }),
         skipped: [],
         problems: [],
       }

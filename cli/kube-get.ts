@@ -1,0 +1,96 @@
+/**
+ * One GET to the API server with a deadline: the kubeconfig's TLS and credentials are applied by
+ * the Kubernetes JavaScript client, the request itself is Node's, so that a server that accepts
+ * the connection and never answers is given up on (kubectl's --request-timeout), and an answer
+ * that is not JSON is refused, not judged.
+ */
+import * as http from "node:http";
+import * as https from "node:https";
+import type * as K8s from "@kubernetes/client-node";
+import { printable } from "../components/core/printable";
+import { MAX_INPUT_BYTES, UsageError } from "./documents";
+
+export interface Endpoint {
+  config: K8s.KubeConfig;
+  /** `cluster:<context>`, the name errors and verdicts carry. */
+  source: string;
+  timeoutMs: number;
+}
+
+/** kubectl's --request-timeout spellings: a bare number of seconds, or a number with ms, s, m, h. */
+export function parseTimeout(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+  const ms = m ? Number(m[1]) * scale[(m[2] ?? "s") as keyof typeof scale] : NaN;
+  if (!(ms > 0))
+    throw new UsageError([
+      `--request-timeout: must be a positive duration such as 30s, 2m or 500ms (got ${JSON.stringify(value)})`,
+    ]);
+  return ms;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+export async function getJson(endpoint: Endpoint, path: string, what: string): Promise<unknown> {
+  const { config, source, timeoutMs } = endpoint;
+  const server = config.getCurrentCluster()?.server ?? "";
+  const options: https.RequestOptions = { method: "GET", headers: { accept: "application/json" } };
+  try {
+    await config.applyToHTTPSOptions(options);
+  } catch (e) {
+    // Auth plugins and agents fail with their own words; none of them is the credential itself.
+    throw new UsageError([
+      `${source}: cannot prepare the request (${printable((e as Error).message.split("\n")[0] ?? "", 300)})`,
+    ]);
+  }
+  const base = new URL(server);
+  const url = new URL(`${base.origin}${base.pathname.replace(/\/$/, "")}${path}`);
+  const transport = url.protocol === "http:" ? http : https;
+  return new Promise((resolve, reject) => {
+    const fail = (line: string) => reject(new UsageError([`${source}: ${line}`]));
+    const req = transport.request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_INPUT_BYTES) {
+          req.destroy();
+          fail(`${what}: the answer is larger than ${MAX_INPUT_BYTES / 1048576} MiB`);
+        } else chunks.push(c);
+      });
+      res.on("error", (e) => fail(`${what}: ${e.message}`));
+      res.on("end", () => {
+        clearTimeout(deadline);
+        const body = Buffer.concat(chunks).toString("utf8");
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          parsed = undefined;
+        }
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status > 299) {
+          const message = (parsed as { message?: unknown } | undefined)?.message;
+          fail(
+            `${what}: HTTP ${status}${typeof message === "string" ? ` ${printable(message, 300)}` : ""}`,
+          );
+        } else if (parsed === undefined) fail(`${what}: the answer is not JSON`);
+        else resolve(parsed);
+      });
+    });
+    // One deadline for the whole exchange: connect, headers and body.
+    const deadline = setTimeout(() => {
+      req.destroy();
+      fail(
+        `${what}: no answer from ${server} within ${seconds(timeoutMs)} (--request-timeout sets the limit)`,
+      );
+    }, timeoutMs);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
+      fail(`${what}: cannot reach ${server} (${e.code ?? e.message})`);
+    });
+    req.end();
+  });
+}

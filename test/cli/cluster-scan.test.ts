@@ -1,0 +1,318 @@
+// `zeroport scan --cluster` against an API server stand-in: pages past the first, owners that hide
+// nothing unless judged, a server that never answers, answers that are not lists, and kubeconfigs
+// that are broken or empty, none of which may leak a credential or end in exit 3.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { judgedThroughOwner, listPath, PAGE_SIZE } from "../../cli/cluster-scan";
+import { parseTimeout } from "../../cli/kube-get";
+import { kubeconfigFiles, safeReason } from "../../cli/kubeconfig";
+import { fakeApiServer, kubeconfigFor, type Answer } from "../helpers/fake-apiserver";
+import { tempFile } from "./helpers";
+
+const BIN = path.join(__dirname, "..", "..", "bin", "zeroport.js");
+const TOKEN = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2VuLWJvZHk.c2lnbmF0dXJlLWJ5dGVz";
+
+/** Runs the compiled CLI in a child, so the fake server in this process keeps answering. */
+function zeroport(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string; ms: number }>((resolve) => {
+    const start = Date.now();
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH, HOME: "/nonexistent", ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - start });
+      },
+    );
+  });
+}
+
+const list = (items: unknown[], next?: string): Answer => ({
+  body: JSON.stringify({ kind: "List", metadata: next ? { continue: next } : {}, items }),
+});
+
+const svc = (name: string, type = "ClusterIP") => ({
+  metadata: { name, namespace: "shop", uid: `svc-${name}` },
+  spec: { type, ports: [{ port: 80, ...(type === "NodePort" ? { nodePort: 30080 } : {}) }] },
+});
+
+const hostPortSpec = {
+  containers: [{ name: "c", image: "x:1", ports: [{ containerPort: 80, hostPort: 80 }] }],
+};
+const owned = (kind: string, name: string, uid: string, owner?: string) => ({
+  kind,
+  metadata: {
+    name,
+    namespace: "shop",
+    uid,
+    ...(owner
+      ? {
+          ownerReferences: [
+            { uid: owner, controller: true, kind: "X", name: "x", apiVersion: "v1" },
+          ],
+        }
+      : {}),
+  },
+  spec: kind === "Pod" ? hostPortSpec : { selector: {}, template: { spec: hostPortSpec } },
+});
+
+describe("pure parts", () => {
+  test("list paths for core and grouped kinds, cluster-wide and namespaced", () => {
+    expect(listPath("v1", "Service")).toBe("/api/v1/services");
+    expect(listPath("apps/v1", "ReplicaSet", "shop")).toBe(
+      "/apis/apps/v1/namespaces/shop/replicasets",
+    );
+    expect(listPath("batch/v1", "CronJob")).toBe("/apis/batch/v1/cronjobs");
+  });
+
+  test("an owner hides what it controls only when it is listed and judged", () => {
+    const deploy = owned("Deployment", "web", "d1");
+    const rs = owned("ReplicaSet", "web-1", "r1", "d1");
+    const pod = owned("Pod", "web-1-a", "p1", "r1");
+    const byConfigMap = owned("Pod", "cm-owned", "p2", "configmap-uid");
+    const byRollout = owned("ReplicaSet", "rollout-1", "r2", "argo-rollout-uid");
+    const cycleA = owned("Pod", "a", "ca", "cb");
+    const cycleB = owned("Pod", "b", "cb", "ca");
+    const covered = judgedThroughOwner([deploy, rs, pod, byConfigMap, byRollout, cycleA, cycleB]);
+    expect([...covered].map((o) => o.metadata?.name)).toEqual(["web-1", "web-1-a"]);
+  });
+
+  test("--request-timeout takes kubectl's spellings and refuses zero", () => {
+    expect([
+      parseTimeout("30s"),
+      parseTimeout("2m"),
+      parseTimeout("500ms"),
+      parseTimeout("5"),
+    ]).toEqual([30_000, 120_000, 500, 5000]);
+    for (const bad of ["0", "0s", "-1s", "soon", ""])
+      expect(() => parseTimeout(bad)).toThrow(/--request-timeout/);
+  });
+
+  test("kubeconfig files in kubectl's order", () => {
+    expect(kubeconfigFiles("/a", "/b:/c")).toEqual(["/a"]);
+    expect(kubeconfigFiles(undefined, "/b::/c")).toEqual(["/b", "/c"]);
+    expect(kubeconfigFiles(undefined, "", "/nonexistent")).toEqual([]);
+  });
+
+  test("a reason never carries text of the file it is about", () => {
+    const text = `users:\n- user:\n    token: ${TOKEN}\n`;
+    expect(safeReason(new Error(`unexpected value ${TOKEN} here`), text)).toBe(
+      "unexpected value […] here",
+    );
+  });
+});
+
+describe("scan --cluster against a stand-in API server", () => {
+  let routes: Record<string, (url: URL) => Answer> = {};
+  let server: Awaited<ReturnType<typeof fakeApiServer>>;
+  let kubeconfig: string;
+
+  beforeEach(async () => {
+    routes = {};
+    server = await fakeApiServer((url) => (routes[url.pathname] ?? (() => list([])))(url));
+    kubeconfig = kubeconfigFor(server.url, TOKEN);
+  });
+  afterEach(() => server.close());
+
+  test(`reads every page of ${PAGE_SIZE}: a NodePort on the third page is found`, async () => {
+    const services = Array.from({ length: 1201 }, (_, i) =>
+      svc(`s${i}`, i === 1200 ? "NodePort" : "ClusterIP"),
+    );
+    routes["/api/v1/services"] = (url) => {
+      const from = Number(url.searchParams.get("continue") ?? "0");
+      const limit = Number(url.searchParams.get("limit"));
+      const next = from + limit < services.length ? String(from + limit) : undefined;
+      return list(services.slice(from, from + limit), next);
+    };
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--format",
+      "json",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const verdicts = JSON.parse(r.stdout) as { policy: string; name: string }[];
+    expect(verdicts.filter((v) => v.policy === "no-nodeport-services").map((v) => v.name)).toEqual([
+      "s1200",
+    ]);
+    expect(server.requests.filter((q) => q.startsWith("/api/v1/services"))).toEqual([
+      "/api/v1/services?limit=500",
+      "/api/v1/services?limit=500&continue=500",
+      "/api/v1/services?limit=500&continue=1000",
+    ]);
+  });
+
+  test("pods owned by a ConfigMap, an unknown uid or an Argo Rollout are judged; a Deployment's are not", async () => {
+    routes["/apis/apps/v1/deployments"] = () => list([owned("Deployment", "web", "d1")]);
+    routes["/apis/apps/v1/replicasets"] = () =>
+      list([
+        owned("ReplicaSet", "web-1", "r1", "d1"),
+        owned("ReplicaSet", "rollout-1", "r2", "rollout-uid"),
+      ]);
+    routes["/api/v1/pods"] = () =>
+      list([owned("Pod", "web-1-a", "p1", "r1"), owned("Pod", "cm-owned", "p2", "cm-uid")]);
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--format",
+      "json",
+    );
+    expect(r.code).toBe(1);
+    const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
+      (v) => `${v.kind}/${v.name}`,
+    );
+    expect([...new Set(names)].sort()).toEqual([
+      "Deployment/web",
+      "Pod/cm-owned",
+      "ReplicaSet/rollout-1",
+    ]);
+  });
+
+  test("a server that never answers is given up on at --request-timeout: exit 2, never a hang", async () => {
+    routes["/api/v1/services"] = () => "hang";
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--request-timeout",
+      "400ms",
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(
+      `zeroport: cluster:fake: listing Services: no answer from ${server.url} within 400ms (--request-timeout sets the limit)\n`,
+    );
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  test.each<[string, string, string]>([
+    [
+      "items that are not a list",
+      JSON.stringify({ items: "pods" }),
+      "not a Service list (`items` is no list)",
+    ],
+    [
+      "null in items",
+      JSON.stringify({ items: [null] }),
+      "not a Service list (items[0] is not an object with metadata)",
+    ],
+    ["an array", "[]", "not a Service list (not an object)"],
+  ])("an answer with %s is exit 2 naming the cause", async (_, body, cause) => {
+    routes["/api/v1/services"] = () => ({ body });
+    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `zeroport: cluster:fake: GET /api/v1/services: ${cause}\n`,
+    ]);
+  });
+
+  test("an answer that is not JSON, a repeated page and a 403 are exit 2 with their cause", async () => {
+    routes["/api/v1/services"] = () => ({ body: "<html>proxy login</html>" });
+    let r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "zeroport: cluster:fake: listing Services: the answer is not JSON\n",
+    ]);
+    routes["/api/v1/services"] = () => list([], "same");
+    r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "zeroport: cluster:fake: GET /api/v1/services: the server repeats a page\n",
+    ]);
+    routes["/api/v1/services"] = () => ({
+      status: 403,
+      body: JSON.stringify({ message: "services is forbidden\nzeroport: all clear" }),
+    });
+    r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "zeroport: cluster:fake: listing Services: HTTP 403 services is forbidden\\u{a}zeroport: all clear\n",
+    ]);
+  });
+
+  test("a server that is down is exit 2 naming it", async () => {
+    await server.close();
+    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `zeroport: cluster:fake: listing Services: cannot reach ${server.url} (ECONNREFUSED)\n`,
+    ]);
+  });
+});
+
+describe("kubeconfigs that cannot be used: exit 2, the cause named, no credential printed", () => {
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      "a malformed file holding a token",
+      () => [
+        "--kubeconfig",
+        tempFile("config", `users:\n- name: u\n  user:\n    token: ${TOKEN}\n   bad: [\n`),
+      ],
+      /^zeroport: --cluster: the kubeconfig \S+ is not valid \(YAML syntax error at line \d+, column \d+: [^\n]+\)\n$/,
+    ],
+    [
+      "an empty file",
+      () => ["--kubeconfig", tempFile("config", "\n")],
+      /^zeroport: --cluster: the kubeconfig \S+ is empty\n$/,
+    ],
+    [
+      "a missing context",
+      () => ["--kubeconfig", kubeconfigFor("http://127.0.0.1:9", TOKEN), "--context", "prod"],
+      /^zeroport: --context: no context prod in the kubeconfig \S+\n$/,
+    ],
+    [
+      "no current context",
+      () => [
+        "--kubeconfig",
+        tempFile(
+          "config",
+          `apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: ${TOKEN}}\n`,
+        ),
+      ],
+      /^zeroport: --cluster: the kubeconfig \S+ has no current context; pass --context NAME or run kubectl config use-context\n$/,
+    ],
+    [
+      "a missing file",
+      () => ["--kubeconfig", "/nonexistent/config"],
+      /^zeroport: --cluster: cannot read the kubeconfig \/nonexistent\/config \(ENOENT\)\n$/,
+    ],
+    [
+      "no kubeconfig anywhere",
+      () => [],
+      /^zeroport: --cluster: no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or create ~\/.kube\/config\n$/,
+    ],
+  ];
+  test.each(cases)("%s", async (_, args, message) => {
+    const r = await zeroport({}, "scan", "--cluster", ...args());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    for (const part of TOKEN.split(".")) expect(r.stderr).not.toContain(part);
+  });
+
+  test("KUBECONFIG with several files is merged, as kubectl merges it", async () => {
+    const server = await fakeApiServer(() => list([]));
+    try {
+      const first = kubeconfigFor(server.url, TOKEN);
+      const second = tempFile("other", "apiVersion: v1\nkind: Config\ncontexts: []\n");
+      const r = await zeroport(
+        { KUBECONFIG: `${first}${path.delimiter}${second}` },
+        "scan",
+        "--cluster",
+      );
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(fs.existsSync(first)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
