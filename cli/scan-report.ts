@@ -63,8 +63,6 @@ function text(verdicts: readonly ScanVerdict[], objects: number, notes: InputNot
 const RULES = [...RESOURCE_POLICIES, ZERO_EXPOSURE, EXPOSURE_EXEMPTIONS];
 
 function sarif(verdicts: readonly ScanVerdict[], version: string, notes: InputNotes): string {
-  const uri = (file: string) =>
-    file === "-" ? "stdin" : path.relative(process.cwd(), file).split(path.sep).join("/");
   const log: Sarif.Log = {
     version: "2.1.0",
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -105,7 +103,7 @@ function sarif(verdicts: readonly ScanVerdict[], version: string, notes: InputNo
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: uri(v.file) },
+                artifactLocation: { uri: artifactUri(v.file) },
                 region: { startLine: v.line },
               },
               logicalLocations: [{ name: subject(v), kind: "object" }],
@@ -118,11 +116,48 @@ function sarif(verdicts: readonly ScanVerdict[], version: string, notes: InputNo
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-const xml = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", '"': "quot", "'": "apos" }[c]};`,
+const ENTITIES: Record<string, string> = {
+  "<": "&lt;",
+  ">": "&gt;",
+  "&": "&amp;",
+  '"': "&quot;",
+  "'": "&apos;",
+  // Kept as characters, not normalised to spaces, when a parser reads an attribute.
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
+
+/**
+ * Text as XML 1.0 character data or attribute value: markup escaped, and the characters XML 1.0
+ * cannot carry at all (C0 controls but tab, CR and LF, lone surrogates, U+FFFE and U+FFFF; no
+ * character reference may name them) written as a visible `\u{…}` instead.
+ */
+export function xmlText(s: string): string {
+  return s.replace(
+    /[<>&"'\t\n\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Surrogate}/gu,
+    (c) => ENTITIES[c] ?? `\\u{${c.charCodeAt(0).toString(16)}}`,
   );
+}
+
+/**
+ * A file name as a SARIF artifact URI: a relative reference, slash-separated, each segment
+ * percent-encoded (RFC 3986), so that spaces, `%`, `#`, `?`, a colon in the first segment or a
+ * control character cannot change what the URI means.
+ */
+export function artifactUri(file: string, cwd = process.cwd()): string {
+  if (file === "-") return "stdin";
+  return path
+    .relative(cwd, file)
+    .split(path.sep)
+    .map((segment) =>
+      encodeURIComponent(segment.replace(/\p{Surrogate}/gu, "\ufffd")).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join("/");
+}
 
 /** One test case per judged object; its blocking verdicts are failures, the rest system-out. */
 function junit(
@@ -134,21 +169,21 @@ function junit(
     const own = verdicts.filter((v) => v.file === o.file && v.index === o.index);
     const failures = own
       .filter(isBlocking)
-      .map((v) => `      <failure type="${xml(v.policy)}" message="${xml(v.message)}"/>`);
+      .map((v) => `      <failure type="${xmlText(v.policy)}" message="${xmlText(v.message)}"/>`);
     const notes = own
       .filter((v) => !isBlocking(v))
       .map((v) => `${v.level}: ${v.policy}: ${v.message}`);
     return [
-      `    <testcase classname="${xml(o.file)}" name="${xml(`${o.kind} ${o.name}`)}">`,
+      `    <testcase classname="${xmlText(o.file)}" name="${xmlText(`${o.kind} ${o.name}`)}">`,
       ...failures,
-      ...(notes.length > 0 ? [`      <system-out>${xml(notes.join("\n"))}</system-out>`] : []),
+      ...(notes.length > 0 ? [`      <system-out>${xmlText(notes.join("\n"))}</system-out>`] : []),
       "    </testcase>",
     ].join("\n");
   });
   // An input that could not be read is a test case in error.
   const errors = notes.problems.map(
     (p) =>
-      `    <testcase classname="zeroport input" name="${xml(p.split(": ")[0] ?? p)}">\n      <error message="${xml(p)}"/>\n    </testcase>`,
+      `    <testcase classname="zeroport input" name="${xmlText(p.split(": ")[0] ?? p)}">\n      <error message="${xmlText(p)}"/>\n    </testcase>`,
   );
   const failed = objects.filter((o) =>
     verdicts.some((v) => v.file === o.file && v.index === o.index && isBlocking(v)),

@@ -1,8 +1,13 @@
 // Pipeline formats: SARIF 2.1.0 checked against the official schema (shipped with Microsoft's
-// @microsoft/jest-sarif), JUnit XML, and the --fail-on threshold.
+// @microsoft/jest-sarif), JUnit XML read back by a strict XML 1.0 parser, SARIF URIs read by a URI
+// parser, and the --fail-on threshold.
 import "@microsoft/jest-sarif";
 import * as path from "node:path";
+import * as fc from "fast-check";
+import * as FastUri from "fast-uri";
 import type * as Sarif from "sarif";
+import { SaxesParser } from "saxes";
+import { artifactUri, report, type ScanVerdict } from "../../cli/scan-report";
 import { RESOURCE_POLICIES } from "../../policy/rules";
 import { run, tempFile } from "./helpers";
 
@@ -89,5 +94,109 @@ describe("--fail-on", () => {
     expect((await run("scan", "--fail-on", "never", "x")).stderr).toBe(
       'zeroport: --fail-on: must be mandatory, advisory, none (got "never")\n',
     );
+  });
+});
+
+describe("reports are well-formed for any names (property-based)", () => {
+  // Characters chosen to break XML and URIs: markup, every C0 control, NEL, line and paragraph
+  // separators, lone surrogates, U+FFFE/U+FFFF, `%`, `#`, `?`, `:` and spaces; plus any code point.
+  const hostile = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom(..."<>&\"'%#?:[] \u0085\u2028\u2029\ud800\udfff\ufffe\uffff"),
+      fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+    ),
+    maxLength: 24,
+  });
+
+  /** XML 1.0's Char production, written from the spec, not from the encoder under test. */
+  const xmlChar = (cp: number) =>
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    cp >= 0x10000;
+  const expectedText = (s: string) =>
+    [...s]
+      .map((c) => {
+        const cp = c.codePointAt(0) ?? 0;
+        return xmlChar(cp) ? c : `\\u{${cp.toString(16)}}`;
+      })
+      .join("");
+
+  function parseXml(text: string) {
+    const parser = new SaxesParser();
+    const errors: string[] = [];
+    const cases: Record<string, string>[] = [];
+    const failures: Record<string, string>[] = [];
+    parser.on("error", (e) => errors.push(e.message));
+    parser.on("opentag", (node) => {
+      const attrs = node.attributes as Record<string, string>;
+      if (node.name === "testcase") cases.push(attrs);
+      if (node.name === "failure") failures.push(attrs);
+    });
+    parser.write(text).close();
+    return { errors, cases, failures };
+  }
+
+  test("the parser used here does refuse what XML 1.0 cannot carry", () => {
+    expect(parseXml('<a b="\u0001">\ufffe</a>').errors).toHaveLength(2);
+  });
+
+  test("JUnit is XML 1.0 that an XML parser reads back to the same names and messages", () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, hostile, (file, kind, name, message) => {
+        const verdict: ScanVerdict = {
+          policy: "no-nodeport-services",
+          level: "mandatory",
+          kind,
+          namespace: null,
+          name,
+          message,
+          file,
+          line: 1,
+          index: 0,
+        };
+        const text = report("junit", [verdict], [{ file, index: 0, kind, name }], "0.0.0", {
+          skipped: 0,
+          problems: [`${file}: cannot read (${message})`],
+        });
+        const parsed = parseXml(text);
+        expect(parsed.errors).toEqual([]);
+        expect(parsed.cases[0]).toEqual({
+          classname: expectedText(file),
+          name: expectedText(`${kind} ${name}`),
+        });
+        expect(parsed.failures[0]?.message).toBe(expectedText(message));
+        expect(parsed.cases[1]?.classname).toBe("zeroport input");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("SARIF artifact URIs are relative URI references that decode to the file's path", () => {
+    const segment = hostile.filter((s) => s !== "" && s !== "." && s !== ".." && !s.includes("/"));
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (segments) => {
+        const cwd = "/work/repo";
+        const uri = artifactUri(path.join(cwd, ...segments), cwd);
+        const parsed = FastUri.parse(uri);
+        expect(parsed.error).toBeUndefined();
+        expect(parsed.reference).toBe("relative");
+        expect(parsed.scheme).toBeUndefined();
+        // A parser that had to repair the reference would print it differently.
+        expect(FastUri.serialize(parsed)).toBe(uri);
+        expect(uri.split("/").map(decodeURIComponent)).toEqual(
+          segments.map((s) => s.replace(/\p{Surrogate}/gu, "\ufffd")),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("stdin and a cluster are URIs too", () => {
+    expect(artifactUri("-")).toBe("stdin");
+    expect(artifactUri(path.join(process.cwd(), "cluster:prod"))).toBe("cluster%3Aprod");
   });
 });
