@@ -135,6 +135,7 @@ const ENTITIES: Record<string, string> = {
  */
 export function xmlText(s: string): string {
   return s.replace(
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     /[<>&"'\t\n\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Surrogate}/gu,
     (c) => ENTITIES[c] ?? `\\u{${c.charCodeAt(0).toString(16)}}`,
   );
