@@ -1,6 +1,7 @@
 import { parseArgs as parseArgv } from "node:util";
 import * as YAML from "yaml";
 import { isInputError } from "../components/core/issues";
+import { componentNameIssues } from "../components/core/name";
 import { UsageError, readMapping } from "./documents";
 import { isPatch } from "./patches";
 import type { Manifest } from "./render";
@@ -106,6 +107,9 @@ async function render(args: string[], io: Io): Promise<number> {
     if (values.args === undefined) throw new UsageError(["--args: required with --component"]);
     const componentArgs = readMapping(values.args);
     const name = values.name ?? kebab(values.component);
+    const nameProblems = componentNameIssues(name, false);
+    if (nameProblems.length > 0)
+      throw new UsageError(nameProblems.map((i) => `--name: ${i.reason}`));
     program = () => entry.create(name, componentArgs);
   } else {
     const [blueprintName, ...extra] = positionals;
@@ -190,6 +194,11 @@ export async function main(
     if (isInputError(e)) {
       for (const issue of e.issues)
         io.err(`zeroport: ${e.subject}: ${issue.path || "(root)"}: ${issue.reason}\n`);
+      return EXIT.usage;
+    }
+    // A sidecar that cannot work in the workload the config names is the config's problem.
+    if (e instanceof Error && e.name === "SidecarRefusal") {
+      io.err(`zeroport: ${e.message}\n`);
       return EXIT.usage;
     }
     if (e instanceof UsageError) {

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { printable } from "./printable";
 import { DataKey, DnsSubdomain, SecretString } from "./schemas";
 import { checkedSecretValue, secretFromValue } from "./secret-value";
 
@@ -124,7 +125,11 @@ export function enrollmentJwtProblems(token: string, kind: EnrollmentKind): stri
   if (!isObject(payload)) return ["must be a JWT whose second segment is a JSON claims object"];
   const allowed = ENROLLMENT_METHODS[kind];
   if (typeof payload.em === "string" && !allowed.includes(payload.em)) {
-    const what = payload.em === "erott" ? "an edge router" : `enrollment method \`${payload.em}\``;
+    // The claim is the token's text: printed escaped and cut short, so it can forge no line.
+    const what =
+      payload.em === "erott"
+        ? "an edge router"
+        : `enrollment method \`${printable(payload.em, 32)}\``;
     return [
       `is an enrollment token for ${what}; this component needs one with method ${allowed.map((m) => `\`${m}\``).join(" or ")}`,
     ];

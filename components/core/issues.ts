@@ -1,9 +1,32 @@
 import type { z } from "zod";
+import { printable } from "./printable";
 
 /** One problem with one input field. `path` is dotted, with `[i]` for array items. */
 export interface InputIssue {
   path: string;
   reason: string;
+}
+
+/**
+ * Text shaped like a credential: a JWT (its header starts `eyJ`, base64url of `{"`), a PEM block,
+ * or a run of 32 or more base64 characters mixing upper case, lower case and digits.
+ */
+export function looksLikeCredential(text: string): boolean {
+  if (/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}\./.test(text) || text.includes("-----BEGIN"))
+    return true;
+  return (text.match(/[A-Za-z0-9+/_-]{32,}/g) ?? []).some(
+    (run) => /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run),
+  );
+}
+
+/**
+ * A mapping key as an error may print it. A key is the user's text too, and a misplaced token
+ * lands in one (`identity: {<jwt>: …}`): a key shaped like a credential is never shown, only its
+ * length; others are escaped onto one line and cut at 64 characters.
+ */
+export function shownKey(key: string): string {
+  if (looksLikeCredential(key)) return `<a ${[...key].length}-character key, not shown>`;
+  return printable(key.replace(/["\\]/g, "\\$&"), 64);
 }
 
 /** `["services", 0, "port"]` becomes `services[0].port`. */
@@ -13,7 +36,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     const key = String(part);
     if (typeof part === "number") out += `[${part}]`;
     // Keys that are not plain identifiers are quoted, so a path always stays on one line.
-    else if (!/^[A-Za-z_$][\w$-]*$/.test(key)) out += `[${JSON.stringify(key)}]`;
+    else if (!/^[A-Za-z_$][\w$-]{0,63}$/.test(key)) out += `["${shownKey(key)}"]`;
     else out += out === "" ? key : `.${key}`;
   }
   return out;

@@ -61,6 +61,13 @@ describe("enrollment JWTs", () => {
     ]);
     expect(enrollmentJwtProblems(jwt({ em: "erott" }), "router")).toEqual([]);
   });
+
+  test("an enrollment method claim is echoed escaped and short: it cannot forge a line", () => {
+    const em = `x\nzeroport: ZitiHost web: ok${"A".repeat(5000)}`;
+    expect(enrollmentJwtProblems(jwt({ em }), "identity")).toEqual([
+      "is an enrollment token for enrollment method `x\\u{a}zeroport: ZitiHost web: okAAAA…`; this component needs one with method `ott`",
+    ]);
+  });
 });
 
 describe("identity JSON", () => {
