@@ -8,11 +8,14 @@
  *   follow; anything else is an error), and each chunk's first document is decoded with
  *   go-yaml's rules (cli/goyaml.ts), so a later byte-order mark or a `...` only affects its chunk;
  * - `null` and empty chunks are skipped.
+ * Documents are read one at a time (streamDocuments), so a scan holds one document, not all.
  * The test e2e/kubectl-reading.e2e.ts compares it with kubectl's own code over generated input.
  */
 import { isMainThread } from "node:worker_threads";
-import { readStreamDeep } from "./deep-read";
-import { decodeChunk, GoYamlError, TOO_DEEP } from "./goyaml";
+import { decodeChunkDeep } from "./deep-read";
+import type * as FullReader from "./goyaml";
+import { GoYamlError, TOO_DEEP } from "./goyaml-resolve";
+import { fastDecode, NOT_FAST } from "./goyaml-fast";
 
 /** One value of the stream, with the 1-based line it starts on. */
 export interface StreamDocument {
@@ -88,53 +91,56 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
   }
 }
 
-/** k8s.io/apimachinery's YAMLReader: chunks between `---` lines, with their first line. */
-function yamlChunks(text: string, offset: number): { chunk: string; line: number }[] {
-  const out: { chunk: string; line: number }[] = [];
-  const lines = text.slice(offset).split(/(?<=\n)/);
+/**
+ * k8s.io/apimachinery's YAMLReader: chunks between `---` lines, each with its first line, cut as
+ * they are reached so that a large stream is never held twice.
+ */
+function* yamlChunks(text: string, offset: number): Generator<{ chunk: string; line: number }> {
   let line = lineAt(text, offset);
-  let buffer = "";
-  let bufferLine = line;
-  for (const l of lines) {
-    if (l.startsWith("---")) {
-      const trimmed = l.slice(3).trim();
+  let start = offset;
+  let chunkStart = offset;
+  let chunkLine = line;
+  while (start < text.length) {
+    const newline = text.indexOf("\n", start);
+    const end = newline < 0 ? text.length : newline + 1;
+    if (text.startsWith("---", start)) {
+      const trimmed = text.slice(start + 3, end).trim();
       if (trimmed.length > 0 && !trimmed.startsWith("#"))
         throw new StreamError(`invalid Yaml document separator: ${trimmed}`, line);
-      if (buffer.length > 0) out.push({ chunk: buffer, line: bufferLine });
-      buffer = "";
-      bufferLine = line + 1;
-    } else {
-      if (buffer.length === 0) bufferLine = line;
-      buffer += l;
+      if (start > chunkStart) yield { chunk: text.slice(chunkStart, start), line: chunkLine };
+      chunkStart = end;
+      chunkLine = line + 1;
     }
+    start = end;
     line += 1;
   }
-  if (buffer.length > 0) out.push({ chunk: buffer, line: bufferLine });
-  return out;
+  if (text.length > chunkStart) yield { chunk: text.slice(chunkStart), line: chunkLine };
+}
+
+let fullReader: typeof FullReader | undefined;
+
+/** One chunk's value: the fast path when it can, the full reader otherwise. */
+function decode(chunk: string): unknown {
+  const fast = fastDecode(chunk);
+  if (fast !== NOT_FAST) return fast;
+  // Loaded on first use: it brings the `yaml` library, which a scan of plain manifests never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  fullReader ??= require("./goyaml") as typeof FullReader;
+  return fullReader.decodeChunk(chunk);
 }
 
 /**
- * Every value of the stream kubectl would decode, `null` ones dropped; a document too deep for
- * this thread's stack is read again on a larger one. Throws StreamError.
+ * Every value of the stream kubectl would decode, one at a time, `null` ones dropped; a document
+ * too deep for this thread's stack is read again on a larger one. Throws StreamError.
  */
-export function readStream(input: string): StreamDocument[] {
-  try {
-    return readStreamHere(input);
-  } catch (e) {
-    if (!(e instanceof StreamError) || e.message !== TOO_DEEP || !isMainThread) throw e;
-    const deep = readStreamDeep(input);
-    if (deep === undefined) throw e;
-    return deep;
-  }
-}
-
-function readStreamHere(input: string): StreamDocument[] {
+export function* streamDocuments(input: string): Generator<StreamDocument> {
   const text = input.startsWith("\ufeff") ? input.slice(1) : input;
   const { docs, rest } = readJsonPrefix(text);
+  for (const doc of docs) if (doc.value !== null && doc.value !== undefined) yield doc;
   for (const { chunk, line } of yamlChunks(text, rest)) {
     let value: unknown;
     try {
-      value = decodeChunk(chunk);
+      value = decodeDeepWhenNeeded(chunk);
     } catch (e) {
       if (e instanceof GoYamlError)
         throw new StreamError(
@@ -144,9 +150,24 @@ function readStreamHere(input: string): StreamDocument[] {
         );
       throw e;
     }
-    docs.push({ value, line });
+    if (value !== null && value !== undefined) yield { value, line };
   }
-  return docs.filter((d) => d.value !== null && d.value !== undefined);
+}
+
+function decodeDeepWhenNeeded(chunk: string): unknown {
+  try {
+    return decode(chunk);
+  } catch (e) {
+    if (!(e instanceof GoYamlError) || e.message !== TOO_DEEP || !isMainThread) throw e;
+    const deep = decodeChunkDeep(chunk);
+    if (deep === undefined) throw e;
+    return deep.value;
+  }
+}
+
+/** The whole stream at once (config and args files, tests). */
+export function readStream(input: string): StreamDocument[] {
+  return [...streamDocuments(input)];
 }
 
 /** Fills an item's kind and apiVersion from its list when it has neither, as kubectl does. */

@@ -1,11 +1,7 @@
 import { parseArgs as parseArgv } from "node:util";
-import * as YAML from "yaml";
 import { isInputError } from "../components/core/issues";
 import { componentNameIssues } from "../components/core/name";
 import { UsageError, readMapping } from "./documents";
-import { isPatch } from "./patches";
-import type { Manifest } from "./render";
-import { choose } from "./choose";
 import { scan } from "./scan";
 
 /** Where the CLI writes: injectable so tests run it in-process. */
@@ -34,35 +30,6 @@ const USAGE = `usage:
   zeroport components
 `;
 
-/** A Pulumi stack config file (Pulumi.<stack>.yaml) that deploys a blueprint with a config. */
-export function stackConfig(blueprint: string, config: unknown): string {
-  return YAML.stringify(
-    { config: { "zeroport:blueprint": blueprint, "zeroport:config": config } },
-    { lineWidth: 0 },
-  );
-}
-
-/** How to apply a patch so that it stays one: said in the YAML, and on stderr for JSON. */
-export function patchNote(m: Manifest): string {
-  const ns = m.metadata.namespace ? `${m.metadata.namespace}/` : "";
-  return (
-    `${m.kind} ${ns}${m.metadata.name} is a patch of an existing object (the program uses ${m.kind}Patch): ` +
-    "apply it with `kubectl apply --server-side --field-manager=zeroport`, never `kubectl create` or " +
-    "`replace`, which would overwrite the object's other fields."
-  );
-}
-
-/** Prints manifests as multi-document YAML or a JSON array; patches are marked in the YAML. */
-export function formatManifests(manifests: readonly Manifest[], format: "yaml" | "json"): string {
-  if (format === "json") return `${JSON.stringify(manifests, null, 2)}\n`;
-  return manifests
-    .map((m) => {
-      const doc = YAML.stringify(m, { lineWidth: 0 });
-      return isPatch(m) ? `# zeroport: ${patchNote(m)}\n${doc}` : doc;
-    })
-    .join("---\n");
-}
-
 function formatOption(value: string | undefined): "yaml" | "json" {
   if (value === undefined || value === "yaml" || value === "json") return value ?? "yaml";
   throw new UsageError([`--format: must be yaml or json (got ${JSON.stringify(value)})`]);
@@ -74,10 +41,14 @@ async function render(args: string[], io: Io): Promise<number> {
     { COMPONENTS },
     { BLUEPRINTS, blueprintNamed, runBlueprint },
     { recordProgram, toManifests },
+    { formatManifests, patchNote },
+    { isPatch },
   ] = await Promise.all([
     import("../components/registry"),
     import("../stacks"),
     import("./render"),
+    import("./print"),
+    import("./patches"),
   ]);
   const { values, positionals } = parseArgv({
     args,
@@ -158,9 +129,12 @@ export async function main(
       case "scan":
         return await scan(rest, io, stdin);
       case "choose":
-        return choose(rest, io);
+        return (await import("./choose")).choose(rest, io);
       case "stack-config": {
-        const { BLUEPRINTS, blueprintNamed } = await import("../stacks");
+        const [{ BLUEPRINTS, blueprintNamed }, { stackConfig }] = await Promise.all([
+          import("../stacks"),
+          import("./print"),
+        ]);
         const blueprint = blueprintNamed(rest[0]);
         if (!blueprint)
           throw new UsageError([

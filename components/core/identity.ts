@@ -2,7 +2,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { printable } from "./printable";
-import { DataKey, DnsSubdomain, SecretString } from "./schemas";
+import { DataKey, DnsSubdomain } from "./schemas";
+import { SecretString } from "./secret-string";
 import { checkedSecretValue, secretFromValue } from "./secret-value";
 
 /**

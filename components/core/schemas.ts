@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 /** RFC 1123 label: what Kubernetes allows for namespaces, Services and most workload names. */
@@ -70,13 +69,3 @@ export const Port = z
   .int("must be a whole number")
   .min(1, "must be between 1 and 65535")
   .max(65535, "must be between 1 and 65535");
-
-/**
- * A string that may be secret: a plain string (the component makes it a Pulumi secret) or a
- * `pulumi.Output<string>` (for example `config.requireSecret(...)`), which is checked when it resolves.
- */
-export const SecretString = z.custom<string | pulumi.Output<string>>(
-  (v) => typeof v === "string" || pulumi.Output.isInstance(v),
-  { message: "must be a string (or a pulumi.Output<string> holding one)" },
-);
-export type SecretString = z.output<typeof SecretString>;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretString } from "./schemas";
+import type { SecretString } from "./secret-string";
 import { ZeroportInputError } from "./validation";
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DataKey, DnsSubdomain, SecretString } from "../core/schemas";
+import { DataKey, DnsSubdomain } from "../core/schemas";
+import { SecretString } from "../core/secret-string";
 import { parseHostPort } from "./common";
 
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/;

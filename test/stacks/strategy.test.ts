@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FactsSchema, chooseStrategy, type Facts } from "../../stacks/strategy";
 import { BLUEPRINTS } from "../../stacks";
-import { stackConfig } from "../../cli/main";
+import { stackConfig } from "../../cli/print";
 import { run } from "../cli/helpers";
 
 const choose = (facts: Facts) => chooseStrategy(FactsSchema.parse(facts));
