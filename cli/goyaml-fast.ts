@@ -16,7 +16,7 @@
  * test/cli/goyaml-fast.test.ts compares the two readers over generated chunks.
  */
 import * as jsyaml from "js-yaml";
-import { resolve } from "./goyaml-resolve";
+import { allowedAliasRatio, resolve } from "./goyaml-resolve";
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const OUTSIDE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
@@ -138,4 +138,50 @@ export function fastDecode(chunk: string): unknown {
   if (!seen.aliases) return value ?? null;
   // js-yaml shares an aliased value where the full reader copies it; nothing here writes to one.
   return withinNodes(value, { left: ALIAS_FREE_NODES }) ? value : NOT_FAST;
+}
+
+/**
+ * go-yaml's alias ratio decided before the full reader builds its tree, which for a document of
+ * hundreds of thousands of aliases takes seconds: js-yaml shares an aliased value instead of
+ * copying it, so the value's graph gives the expanded node count (go-yaml's decodeCount) and a
+ * lower bound of the nodes decoded through aliases (its aliasCount; aliased scalars are not
+ * seen). When even that bound breaks the ratio at the final count, go-yaml refuses the document.
+ * Duplicate keys (which would hide decoded nodes), cycles and anything js-yaml cannot read are
+ * left to the full reader.
+ */
+export function surelyExcessiveAliasing(chunk: string): boolean {
+  if (!chunk.includes("*")) return false;
+  let value: unknown;
+  try {
+    value = jsyaml.load(chunk, { schema: SCHEMA, json: false });
+  } catch {
+    return false;
+  }
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  let aliased = 0;
+  const expanded = (v: unknown): number => {
+    if (typeof v !== "object" || v === null) return 1;
+    const known = sizes.get(v);
+    if (known !== undefined) {
+      // The alias node itself is decoded too, outside the alias.
+      aliased += known;
+      return known + 1;
+    }
+    if (open.has(v)) throw new RangeError("cycle");
+    open.add(v);
+    let size = 1;
+    if (Array.isArray(v)) for (const item of v) size += expanded(item);
+    else for (const item of Object.values(v)) size += 1 + expanded(item);
+    open.delete(v);
+    sizes.set(v, size);
+    return size;
+  };
+  let total: number;
+  try {
+    total = 1 + expanded(value); // and the document node
+  } catch {
+    return false;
+  }
+  return aliased > 100 && total > 1000 && aliased / total > allowedAliasRatio(total);
 }

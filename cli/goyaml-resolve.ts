@@ -113,3 +113,10 @@ function resolveUnchecked(tag: string, text: string): [string, unknown] {
  * larger stack (kubectl allows 10,000). Past that it is refused, never misread.
  */
 export const TOO_DEEP = "nested deeper than zeroport can read: split the value";
+
+/** go-yaml's alias ratio: how much of a large document may come from aliases. */
+export function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}

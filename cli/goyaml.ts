@@ -12,16 +12,9 @@
  * - keys become strings (ints, floats in 32-bit 'g' form, booleans); other keys are an error.
  */
 import * as YAML from "yaml";
-import { BINARY, GoYamlError, MERGE, TOO_DEEP, resolve } from "./goyaml-resolve";
+import { BINARY, GoYamlError, MERGE, TOO_DEEP, allowedAliasRatio, resolve } from "./goyaml-resolve";
 
 export { GoYamlError, TOO_DEEP, resolve } from "./goyaml-resolve";
-
-/** go-yaml's alias ratio: how much of a large document may come from aliases. */
-function allowedAliasRatio(decodeCount: number): number {
-  if (decodeCount <= 400_000) return 0.99;
-  if (decodeCount >= 4_000_000) return 0.1;
-  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
-}
 
 type Node = YAML.Node | null | undefined;
 
@@ -30,7 +23,8 @@ const MAX_DEPTH = 10_000;
 
 class Decoder {
   private depth = 0;
-  private decodeCount = 0;
+  /** go-yaml counts the document node too (decode.go unmarshal, documentNode). */
+  private decodeCount = 1;
   private aliasCount = 0;
   private aliasDepth = 0;
   private readonly expanding = new Set<YAML.Alias>();

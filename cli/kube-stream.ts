@@ -15,7 +15,7 @@ import { isMainThread } from "node:worker_threads";
 import { decodeChunkDeep } from "./deep-read";
 import type * as FullReader from "./goyaml";
 import { GoYamlError, TOO_DEEP } from "./goyaml-resolve";
-import { fastDecode, NOT_FAST } from "./goyaml-fast";
+import { fastDecode, NOT_FAST, surelyExcessiveAliasing } from "./goyaml-fast";
 
 /** One value of the stream, with the 1-based line it starts on. */
 export interface StreamDocument {
@@ -123,6 +123,7 @@ let fullReader: typeof FullReader | undefined;
 function decode(chunk: string): unknown {
   const fast = fastDecode(chunk);
   if (fast !== NOT_FAST) return fast;
+  if (surelyExcessiveAliasing(chunk)) throw new GoYamlError("document contains excessive aliasing");
   // Loaded on first use: it brings the `yaml` library, which a scan of plain manifests never needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   fullReader ??= require("./goyaml") as typeof FullReader;

@@ -1,9 +1,12 @@
 // The fast path against the full reader: over generated chunks in and near the subset, whatever
 // the fast path returns the full reader returns too, and whatever the full reader refuses the fast
 // path leaves to it. The full reader is itself compared with kubectl (e2e/kubectl-reading).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as fc from "fast-check";
 import { decodeChunk } from "../../cli/goyaml";
-import { fastDecode, fastSubset, NOT_FAST } from "../../cli/goyaml-fast";
+import { fastDecode, fastSubset, NOT_FAST, surelyExcessiveAliasing } from "../../cli/goyaml-fast";
+import { readStream } from "../../cli/kube-stream";
 
 const KEYS = [
   "name",
@@ -225,4 +228,51 @@ test("an alias that expands past go-yaml's ratio threshold goes to the full read
   expect(fastSubset(wide)).toBeUndefined();
   // A self-reference is never read as a cycle.
   expect(fastDecode("a: &x\n  b: *x\n")).toBe(NOT_FAST);
+});
+
+describe("excessive aliasing decided before the full reader", () => {
+  const doc = (anchorSize: number, aliases: number, plain: number, flow: boolean) => {
+    const anchor = `x: &p {${Array.from({ length: anchorSize }, (_, i) => `k${i}: v`).join(", ")}}`;
+    const refs = flow
+      ? [`refs: [${Array.from({ length: aliases }, () => "*p").join(", ")}]`]
+      : ["refs:", ...Array.from({ length: aliases }, () => "- *p")];
+    const filler = ["other:", ...Array.from({ length: plain }, (_, i) => `  f${i}: value`)];
+    return [anchor, ...refs, ...filler].join("\n");
+  };
+
+  test("whenever it refuses, go-yaml's rule (the full reader) refuses too", () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(
+        // An aliased value must be ~100 nodes before the ratio (0.99 up to 400,000 nodes) can break.
+        fc.integer({ min: 0, max: 150 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 0, max: 1500 }),
+        fc.boolean(),
+        (size, aliases, plain, flow) => {
+          const text = doc(size, aliases, plain, flow);
+          if (!surelyExcessiveAliasing(text)) return;
+          refused += 1;
+          expect(full(text)).toEqual({ error: "document contains excessive aliasing" });
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(refused).toBeGreaterThan(10);
+  });
+
+  test("the 300,000-alias seed is refused in well under a second", () => {
+    const seed = fs.readFileSync(
+      path.join(__dirname, "..", "fixtures", "kubectl-reading", "alias-amplified-port-list.yaml"),
+      "utf8",
+    );
+    const start = Date.now();
+    expect(() => readStream(seed)).toThrow("document contains excessive aliasing");
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+
+  test("a cycle or duplicate keys are left to the full reader", () => {
+    expect(surelyExcessiveAliasing("a: &x\n  b: *x\n")).toBe(false);
+    expect(surelyExcessiveAliasing(`${doc(4, 600, 0, true)}\nrefs: 1\n`)).toBe(false);
+  });
 });
