@@ -56,7 +56,15 @@ export const Proxy = z
             targets: z.array(z.string()).default([]),
             action: z.enum(["allow", "deny"]),
           })
-          .strict(),
+          .strict()
+          // ztm v1.0.4 proxy/api.js:141-171 merges a rule's group members into its users, and
+          // isAllowed (:390-403) skips the user check when that list is empty: a group that
+          // resolves to nobody (or cannot be read) turns the rule into "everyone".
+          .refine((r) => !(r.action === "allow" && r.groups.length > 0 && r.users.length === 0), {
+            message:
+              "an allow rule with `groups` and no `users` allows everyone whenever its groups resolve to nobody (ZTM merges group members into users and skips an empty user list): name the users too",
+            path: ["groups"],
+          }),
       )
       .default([]),
   })

@@ -1,39 +1,83 @@
 /**
- * The hub's init container script that imports the mesh CA (for example one cert-manager issued).
+ * The hub's init container script that puts the mesh CA from a Secret (for example one
+ * cert-manager issued) into the hub database, once, and never replaces it by accident.
  *
- * `ztm ca import` (ZTM 1.0.0-rc3 and later) stores the CA in the hub database and sometimes hangs
- * at exit after doing so (a thread join in Pipy's exec filter; 7 of 30 recorded runs), and on a
- * database error it prints and exits 0. So its exit status proves nothing either way: the import
- * is time-bounded, then verified by exporting the stored CA and comparing it with the input.
+ * What the real `ztm` 1.0.4 does (shared/reference/ztm-real-run.md F1-F4, docs/upstream.md U11):
+ * `ca import` and `ca export` finish their work in under 0.3 s but sometimes hang at exit (a thread
+ * join in Pipy's child-process monitor; 9 and 7 of 30 runs), and `ztm` exits 0 on every CLI error.
+ * So no exit status is trusted: each call is bounded by a few seconds and retried, and the outcome
+ * is read back with `ca export`. The stored CA is exported first:
+ * - none stored: the Secret's CA is imported, and the start succeeds only once the export shows it;
+ * - the same certificate stored: nothing is imported, nothing changes;
+ * - another certificate stored: the start is refused, naming both, because importing it would
+ *   orphan every agent permit issued under the stored one, unless a rotation is asked for.
  */
 
-/** Seconds each `ztm` call may take before the script stops waiting for it. */
-export const CA_IMPORT_TIMEOUT_SECONDS = 60;
+/** Seconds each `ztm` call may take: its work takes under 0.3 s; past this it is hanging. */
+export const ZTM_CALL_SECONDS = 10;
+/** Attempts of each call before the script gives up. */
+export const ZTM_CALL_ATTEMPTS = 3;
 
-/** A POSIX sh script for the hub image (debian:12-slim: coreutils timeout, mktemp, mawk). */
+/** A POSIX sh script for the hub image (debian:12-slim: coreutils timeout, base64, sha256sum). */
 export function caImportScript(
   paths: { data: string; cert: string; key: string },
-  t: number = CA_IMPORT_TIMEOUT_SECONDS,
+  options: { rotate?: boolean; seconds?: number; attempts?: number } = {},
 ): string {
+  const t = options.seconds ?? ZTM_CALL_SECONDS;
+  const n = options.attempts ?? ZTM_CALL_ATTEMPTS;
   return [
     "set -u",
     "umask 077",
-    `timeout ${t} ztm ca import --data ${paths.data} --cert ${paths.cert} --key ${paths.key}`,
-    "rc=$?",
-    'if [ "$rc" -eq 124 ]; then',
-    `  echo "ztm ca import did not exit within ${t} s (a known hang after its work); verifying the stored CA"`,
-    'elif [ "$rc" -ne 0 ]; then',
-    '  echo "ztm ca import failed with exit $rc" >&2',
-    "  exit 1",
-    "fi",
-    "check=$(mktemp -d)",
-    `timeout ${t} ztm ca export --data ${paths.data} --cert "$check/cert.pem" --key "$check/key.pem" >/dev/null`,
+    "work=$(mktemp -d); trap 'rm -rf \"$work\"' EXIT",
     // The first certificate block, whitespace removed: PEM line breaks may differ.
-    "first() { awk '/-----BEGIN CERTIFICATE-----/{f=1} f{print} /-----END CERTIFICATE-----/{if(f)exit}' \"$1\" | tr -d ' \\r\\n'; }",
-    `stored=$(first "$check/cert.pem" 2>/dev/null); wanted=$(first ${paths.cert})`,
-    'rm -rf "$check"',
-    'if [ -n "$stored" ] && [ "$stored" = "$wanted" ]; then echo "mesh CA imported"; exit 0; fi',
-    `echo "ztm ca import: the CA stored in ${paths.data} is not the one in ${paths.cert}" >&2`,
+    "first() { awk '/-----BEGIN CERTIFICATE-----/{f=1} f{print} /-----END CERTIFICATE-----/{if(f)exit}' \"$1\" 2>/dev/null | tr -d ' \\r\\n'; }",
+    // The SHA-256 fingerprint of a certificate's DER, as openssl x509 -fingerprint -sha256 gives it.
+    "fingerprint() { first \"$1\" | sed 's/-----[A-Z ]*-----//g' | base64 -d 2>/dev/null | sha256sum | cut -c1-64; }",
+    // The stored CA, exported into $work/stored.pem: bounded, retried, read from the file.
+    // sh has no local variables: the export's counter is its own.
+    "stored_ca() {",
+    "  e=0",
+    `  while [ "$e" -lt ${n} ]; do`,
+    "    e=$((e + 1))",
+    '    rm -f "$work/stored.pem" "$work/stored.key"',
+    `    timeout ${t} ztm ca export --data ${paths.data} --cert "$work/stored.pem" --key "$work/stored.key" >"$work/export.log" 2>&1`,
+    '    [ -n "$(first "$work/stored.pem")" ] && return 0',
+    '    grep -q "not found" "$work/export.log" && return 1',
+    "  done",
+    "  return 1",
+    "}",
+    `wanted=$(first ${paths.cert})`,
+    `if [ -z "$wanted" ]; then echo "the mesh CA Secret holds no certificate at ${paths.cert}" >&2; exit 1; fi`,
+    "if stored_ca; then",
+    '  if [ "$(first "$work/stored.pem")" = "$wanted" ]; then',
+    `    echo "mesh CA in place (sha256 $(fingerprint ${paths.cert})); nothing to import"`,
+    "    exit 0",
+    "  fi",
+    ...(options.rotate
+      ? [
+          `  echo "rotating the mesh CA: sha256 $(fingerprint "$work/stored.pem") is replaced by sha256 $(fingerprint ${paths.cert}); agent permits issued under the old CA stop working"`,
+        ]
+      : [
+          `  echo "refusing to start: ${paths.data} holds mesh CA sha256 $(fingerprint "$work/stored.pem"), the Secret holds sha256 $(fingerprint ${paths.cert}); importing it would orphan every agent permit issued under the stored CA. Restore the Secret, or set ca.rotate to replace the CA on purpose" >&2`,
+          "  exit 1",
+        ]),
+    "fi",
+    "i=0",
+    `while [ "$i" -lt ${n} ]; do`,
+    "  i=$((i + 1))",
+    `  timeout ${t} ztm ca import --data ${paths.data} --cert ${paths.cert} --key ${paths.key} >"$work/import.log" 2>&1`,
+    '  if stored_ca && [ "$(first "$work/stored.pem")" = "$wanted" ]; then',
+    `    echo "mesh CA imported (sha256 $(fingerprint ${paths.cert}))"`,
+    "    exit 0",
+    "  fi",
+    "done",
+    'echo "ztm ca import: after ' +
+      String(n) +
+      " attempts the CA stored in " +
+      paths.data +
+      " is not the one in " +
+      paths.cert +
+      ": $(tail -n 3 \"$work/import.log\" | tr '\\n' ' ')\" >&2",
     "exit 1",
   ].join("\n");
 }

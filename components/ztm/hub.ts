@@ -61,11 +61,17 @@ export const ZtmHubArgsSchema = z
             keyKey: DataKey.default("tls.key"),
           })
           .strict(),
+        rotate: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Replace a different CA already stored in the hub database. Off: the hub refuses to start rather than orphan every agent permit.",
+          ),
       })
       .strict()
       .optional()
       .describe(
-        "Import the mesh CA (CN=ca) from a Secret at every start, for example one cert-manager issued.",
+        "The mesh CA (CN=ca) from a Secret, for example one cert-manager issued: imported once, then only checked; a different stored CA is never replaced unless `rotate` is set.",
       ),
     service: ServiceExposure.describe(
       "ClusterIP by default; a hardened LoadBalancer for agents outside the cluster.",
@@ -148,7 +154,10 @@ export class ZtmHub extends pulumi.ComponentResource {
             command: [
               "/bin/sh",
               "-c",
-              caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" }),
+              caImportScript(
+                { data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" },
+                { rotate: a.ca.rotate },
+              ),
             ],
             volumeMounts: [...mounts, { name: "ca", mountPath: "/ca", readOnly: true }],
             resources: a.resources,

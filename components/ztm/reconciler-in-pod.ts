@@ -133,16 +133,20 @@ export function reconcilerMain(req: NodeRequire): void {
     inbound: (e: Json) => ({ listens: listens(e.listens), exits: sorted(e.exits) }),
   };
 
-  // Endpoint names to ids, as the ztm CLI does (tunnel/cli.js lookupEndpointIDs): an id is kept,
-  // a name matches every endpoint of that name, and an unknown name is an error.
+  // Endpoint names to ids, as the ztm CLI does (ztm v1.0.4 agent/apps/ztm/tunnel/cli.js
+  // lookupEndpointIDs): each name is asked for on its own (`?id=X&name=X`, which the hub matches
+  // against either field), never read from the unfiltered list, which the agent pages at 100. An
+  // id is kept, a name matches every endpoint of that name, and an unknown name is an error.
   async function resolver(mesh: string, wanted: string[]): Promise<(names: string[]) => string[]> {
-    if (wanted.length === 0) return () => [];
-    const all = ((await must("GET", `/api/meshes/${mesh}/endpoints`)) ?? []) as {
-      id: string;
-      name: string;
-    }[];
+    const found = new Map<string, { id: string; name: string }[]>();
+    for (const name of [...new Set(wanted)]) {
+      const q = encodeURIComponent(name);
+      const list = (await must("GET", `/api/meshes/${mesh}/endpoints?id=${q}&name=${q}`)) ?? [];
+      found.set(name, list as { id: string; name: string }[]);
+    }
     return (names) =>
       names.flatMap((name) => {
+        const all = found.get(name) ?? [];
         if (all.some((ep) => ep.id === name)) return [name];
         const ids = all.filter((ep) => ep.name === name).map((ep) => ep.id);
         if (ids.length === 0)
@@ -167,7 +171,10 @@ export function reconcilerMain(req: NodeRequire): void {
         }),
     );
     if (failed.length === 0) return undefined;
-    return `the agent's tunnel app is stuck: listen failed for ${failed.join(", ")}; ZTM refuses every inbound change until the agent restarts, so the agent's probes fail until then (is the port taken?)`;
+    // What a real agent does (shared/reference/ztm-real-run.md F5): the failed listen is never
+    // retried on its own, and changing or deleting its tunnel freezes every inbound change (500)
+    // until a restart; other tunnels are still accepted. So inbound is left alone until then.
+    return `the agent's tunnel app has a failed listen: ${failed.join(", ")}; ZTM does not retry it on its own, and changing or deleting that tunnel would make it refuse every inbound change until the agent restarts, so zeroport leaves inbound tunnels alone and the agent's probes fail until a restart (is the port taken?)`;
   }
 
   async function pass(desired: DesiredState): Promise<number> {
@@ -176,9 +183,18 @@ export function reconcilerMain(req: NodeRequire): void {
     if (res.status === 404)
       throw new Error(`the agent has not joined mesh ${desired.mesh} (HTTP 404)`);
     if (res.status >= 300) throw new Error(`GET /api/meshes/${mesh}: HTTP ${res.status}`);
-    const info = res.json as { connected?: boolean; agent?: { id?: string } };
-    if (!info.connected || !info.agent?.id)
-      throw new Error(`mesh ${desired.mesh} is not connected yet`);
+    const info = res.json as {
+      connected?: boolean;
+      agent?: { id?: string };
+      errors?: { message?: unknown }[];
+    };
+    if (!info.connected || !info.agent?.id) {
+      // The agent keeps the mesh's errors (ztm agent/mesh.js meshError): the last one says why.
+      const last = Array.isArray(info.errors) ? info.errors[info.errors.length - 1] : undefined;
+      const why =
+        typeof last?.message === "string" ? ` (the agent says: ${last.message.slice(0, 200)})` : "";
+      throw new Error(`mesh ${desired.mesh} is not connected yet${why}`);
+    }
     const app = (name: string) =>
       `/api/meshes/${mesh}/apps/ztm/${name}/api/endpoints/${info.agent?.id}`;
     const ids = await resolver(mesh, [

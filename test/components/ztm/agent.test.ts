@@ -215,4 +215,18 @@ describe("permits", () => {
       "tunnels.inbound.1.name: repeats inbound tcp/a",
     ]);
   });
+
+  test("a proxy allow rule that names groups but no users is refused (it would allow everyone)", () => {
+    const rules = (rule: Record<string, unknown>) =>
+      ZtmAgentArgsSchema.safeParse({
+        ...agentArgs,
+        proxy: { port: 8082, rules: [rule] },
+      }).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    expect(rules({ groups: ["admins"], action: "allow" })).toEqual([
+      "proxy.rules.0.groups: an allow rule with `groups` and no `users` allows everyone whenever its groups resolve to nobody (ZTM merges group members into users and skips an empty user list): name the users too",
+    ]);
+    expect(rules({ groups: ["admins"], users: ["alice"], action: "allow" })).toEqual([]);
+    // A deny rule by group fails closed: an empty group denies everyone, which is safe.
+    expect(rules({ groups: ["admins"], action: "deny" })).toEqual([]);
+  });
 });

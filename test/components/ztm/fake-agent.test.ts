@@ -124,3 +124,27 @@ test("agent B: inbound carries `open`; a taken port answers 201, then freezes in
     await b.close();
   }
 });
+
+test("a failed listen freezes nothing until its tunnel is changed (ztm-real-run.md F5)", async () => {
+  const b = await fakeAgent({ id: B.id, name: B.name });
+  const tunnel = `/api/meshes/m1/apps/ztm/tunnel/api/endpoints/${b.id}`;
+  try {
+    b.state.takenPorts.add(18080);
+    const clash = { listens: [{ ip: "127.0.0.1", port: 18080 }], exits: [] };
+    expect((await call(b, "POST", `${tunnel}/inbound/tcp/clash`, clash)).status).toBe(201);
+    // Another inbound tunnel is still accepted and opened.
+    const web = { listens: [{ ip: "127.0.0.1", port: 18081 }], exits: [] };
+    expect((await call(b, "POST", `${tunnel}/inbound/tcp/web`, web)).status).toBe(201);
+    expect((await call(b, "GET", `${tunnel}/inbound/tcp/web`)).body).toMatchObject({
+      listens: [{ ip: "127.0.0.1", port: 18081, open: true }],
+    });
+    // Moving the failed tunnel freezes every inbound change until a restart.
+    const moved = { listens: [{ ip: "127.0.0.1", port: 18082 }], exits: [] };
+    expect((await call(b, "POST", `${tunnel}/inbound/tcp/clash`, moved)).status).toBe(500);
+    expect((await call(b, "POST", `${tunnel}/inbound/tcp/other`, web)).status).toBe(500);
+    b.restart();
+    expect((await call(b, "POST", `${tunnel}/inbound/tcp/other`, web)).status).toBe(201);
+  } finally {
+    await b.close();
+  }
+});

@@ -24,8 +24,14 @@ export interface FakeAgent {
     proxy: Json | undefined;
     /** Ports something else already listens on: a listen there fails (call 25). */
     takenPorts: Set<number>;
-    /** The listen error that froze the tunnel app, until `restart()` (calls 26-27). */
-    stuck: string | undefined;
+    /**
+     * The listen error that froze inbound changes, until `restart()` (calls 26-27). A failed
+     * listen alone freezes nothing: other inbound tunnels are still saved and opened. Changing or
+     * deleting the tunnel whose listen failed freezes the app (shared/reference/ztm-real-run.md F5).
+     */
+    frozen: string | undefined;
+    /** The mesh's error log, as `GET /api/meshes/{mesh}` returns it (agent/mesh.js meshError). */
+    errors: { time: string; message: string }[];
   };
   /** The agent restarts with the same data: every saved listen is opened again. */
   restart(): void;
@@ -34,6 +40,7 @@ export interface FakeAgent {
 
 export async function fakeAgent(
   self: { id: string; name: string } = mesh.agent,
+  options: { extraEndpoints?: { id: string; name: string }[] } = {},
 ): Promise<FakeAgent> {
   const meshPath = `/api/meshes/${mesh.name}`;
   const state: FakeAgent["state"] = {
@@ -42,17 +49,34 @@ export async function fakeAgent(
     inbound: [],
     proxy: undefined,
     takenPorts: new Set(),
-    stuck: undefined,
+    frozen: undefined,
+    errors: [],
   };
   const calls: string[] = [];
+  const failedListen = (tunnel: Json | undefined): string | undefined =>
+    ((tunnel?.listens ?? []) as Json[]).find((l) => l.open === false)?.error as string | undefined;
+  const everyone = [...endpoints, ...(options.extraEndpoints ?? [])] as Json[];
+  // The hub's listEndpoints (ztm v1.0.4 hub/main.js:1609), which the agent's
+  // GET /api/meshes/{mesh}/endpoints passes through (agent/main.js:304): `id` or `name` matches
+  // either field, and a page is `limit` (default 100) from `offset` (default 0).
+  const listEndpoints = (q: URLSearchParams): Json[] => {
+    const id = q.get("id");
+    const name = q.get("name");
+    const limit = Number.parseInt(q.get("limit") ?? "") || 100;
+    const offset = Number.parseInt(q.get("offset") ?? "") || 0;
+    return everyone
+      .filter((ep) => (!id && !name) || ep.id === id || ep.name === name)
+      .filter((_, i) => offset <= i && i < offset + limit);
+  };
   const open = (l: Json): Json => {
     const port = Number(l.port);
-    if (state.stuck) return { ip: l.ip, port, open: false };
-    if (state.takenPorts.has(port)) {
-      const error = `unable to listen on [${String(l.ip)}]:${port}`;
-      state.stuck = error;
-      return { ip: l.ip, port, open: false, error };
-    }
+    if (state.takenPorts.has(port))
+      return {
+        ip: l.ip,
+        port,
+        open: false,
+        error: `unable to listen on [${String(l.ip)}]:${port}`,
+      };
     return { ip: l.ip, port, open: true };
   };
   const server = http.createServer((req, res) => {
@@ -76,9 +100,11 @@ export async function fakeAgent(
           ...mesh,
           agent: { ...mesh.agent, ...self },
           connected: state.connected,
+          errors: state.errors,
         });
       }
-      if (req.method === "GET" && url === `${meshPath}/endpoints`) return send(200, endpoints);
+      if (req.method === "GET" && url.split("?")[0] === `${meshPath}/endpoints`)
+        return send(200, listEndpoints(new URL(url, "http://agent").searchParams));
       const tunnel = new RegExp(
         `^${meshPath}/apps/ztm/tunnel/api/endpoints/${self.id}/(inbound|outbound)(?:/(tcp|udp)/([^/]+))?$`,
       ).exec(url);
@@ -108,8 +134,8 @@ export async function fakeAgent(
             else list.push(entry);
             return send(201);
           }
-          // The config is saved before it is applied, so a stuck app still saves, then answers 500.
-          const wasStuck = state.stuck;
+          // The config is saved before it is applied, so a frozen app still saves, then answers 500.
+          const failedBefore = i >= 0 ? failedListen(list[i]) : undefined;
           const entry = {
             listens: ((body.listens ?? []) as Json[]).map(open),
             protocol: tunnel[2],
@@ -118,12 +144,14 @@ export async function fakeAgent(
           };
           if (i >= 0) list[i] = entry;
           else list.push(entry);
-          return wasStuck ? send(500, { ...stuckListen, message: wasStuck }) : send(201);
+          state.frozen ??= failedBefore;
+          return state.frozen ? send(500, { ...stuckListen, message: state.frozen }) : send(201);
         }
         if (req.method === "DELETE") {
+          if (side === "inbound" && i >= 0) state.frozen ??= failedListen(list[i]);
           if (i >= 0) list.splice(i, 1);
-          if (side === "inbound" && state.stuck)
-            return send(500, { ...stuckListen, message: state.stuck });
+          if (side === "inbound" && state.frozen)
+            return send(500, { ...stuckListen, message: state.frozen });
           return send(204);
         }
       }
@@ -143,7 +171,7 @@ export async function fakeAgent(
     id: self.id,
     state,
     restart() {
-      state.stuck = undefined;
+      state.frozen = undefined;
       for (const e of state.inbound) e.listens = (e.listens as Json[]).map(open);
     },
     close: () => new Promise((r) => server.close(() => r())),

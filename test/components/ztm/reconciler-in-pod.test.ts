@@ -59,6 +59,39 @@ const desired: DesiredState = {
   proxy: { listen: "0.0.0.0:8082", targets: ["*.svc.cluster.local"], exclusions: [], rules: [] },
 };
 
+describe("a mesh larger than the agent's page of 100 endpoints", () => {
+  const many = Array.from({ length: 250 }, (_, i) => ({
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    name: `ep-${i}`,
+  }));
+  let agent: FakeAgent;
+  beforeEach(async () => (agent = await fakeAgent(undefined, { extraEndpoints: many })));
+  afterEach(() => agent.close());
+
+  test("the unfiltered list the agent serves stops at 100", async () => {
+    const res = await fetch(`http://${agent.url}/api/meshes/m1/endpoints`);
+    expect(((await res.json()) as unknown[]).length).toBe(100);
+  });
+
+  test("names past the first page resolve, each asked for by name as the ztm CLI does", async () => {
+    const named: DesiredState = {
+      ...desired,
+      outbound: [{ ...desired.outbound[0], entrances: ["ep-249", "ep-b"] }],
+      inbound: [{ ...desired.inbound[0], exits: ["ep-180", many[3]?.id ?? ""] }],
+    };
+    const r = await run(agent, named);
+    expect(r.code).toBe(0);
+    expect(agent.state.outbound[0]?.entrances).toEqual([many[249]?.id, EP_B]);
+    expect(agent.state.inbound[0]?.exits).toEqual([many[180]?.id, many[3]?.id]);
+    expect(agent.calls.filter((c) => c.includes("/endpoints?"))).toEqual([
+      "GET /api/meshes/m1/endpoints?id=ep-249&name=ep-249",
+      "GET /api/meshes/m1/endpoints?id=ep-b&name=ep-b",
+      "GET /api/meshes/m1/endpoints?id=ep-180&name=ep-180",
+      `GET /api/meshes/m1/endpoints?id=${many[3]?.id}&name=${many[3]?.id}`,
+    ]);
+  });
+});
+
 describe("the ZTM reconciler against the recorded agent", () => {
   let agent: FakeAgent;
   beforeEach(async () => {
@@ -136,9 +169,9 @@ describe("the ZTM reconciler against the recorded agent", () => {
     const r = await run(agent, desired);
     expect(r.code).toBe(1);
     expect(r.out).toContain(
-      "the agent's tunnel app is stuck: listen failed for tcp/db 0.0.0.0:15432 (unable to listen on [0.0.0.0]:15432)",
+      "the agent's tunnel app has a failed listen: tcp/db 0.0.0.0:15432 (unable to listen on [0.0.0.0]:15432); ZTM does not retry it on its own",
     );
-    expect(fs.readFileSync(stuckFile, "utf8")).toContain("until the agent restarts");
+    expect(fs.readFileSync(stuckFile, "utf8")).toContain("until a restart");
     // While stuck, no inbound change is attempted (each would answer 500); the proxy still is applied.
     agent.calls.length = 0;
     await run(agent, { ...desired, inbound: [] });
@@ -155,7 +188,15 @@ describe("the ZTM reconciler against the recorded agent", () => {
     expect(r).toMatchObject({ code: 1 });
     expect(r.out).toMatch(/not yet: the agent has not joined mesh nosuchmesh \(HTTP 404\)/);
     agent.state.connected = false;
-    expect((await run(agent, desired)).out).toMatch(/not yet: mesh m1 is not connected yet/);
+    expect((await run(agent, desired)).out).toMatch(/not yet: mesh m1 is not connected yet\n/);
+    // The agent's own last error says why (a real agent logs "No hub found" when the hub is down).
+    agent.state.errors.push(
+      { time: "2026-12-04T10:00:00.000Z", message: "Connection to hub 127.0.0.1:8888 closed" },
+      { time: "2026-12-04T10:00:05.000Z", message: "No hub found" },
+    );
+    expect((await run(agent, desired)).out).toMatch(
+      /not yet: mesh m1 is not connected yet \(the agent says: No hub found\)/,
+    );
   });
 
   test("retries with a bounded backoff and logs each problem once, not once per retry", async () => {
