@@ -13,6 +13,7 @@ import { NGINX_ZITI_EXIT_LINES } from "../components/ziti/nginx-ziti-ingress";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
 import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
 import { agentCommand } from "../components/ztm/agent";
+import { Proxy } from "../components/ztm/agent-apps";
 import { ZTM_USER } from "../components/ztm/common";
 import { hubCommand } from "../components/ztm/hub";
 import { caImportScript } from "../components/ztm/hub-ca-import";
@@ -22,6 +23,7 @@ import { BLUEPRINTS } from "../stacks";
 import { identityJson, jwt } from "./helpers/fixtures";
 import { podSpecOf, render } from "./helpers/mocks";
 
+const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const PAGE = fs.readFileSync(path.join(__dirname, "..", "docs", "upstream.md"), "utf8");
 const DOCKERFILE = fs.readFileSync(
   path.join(__dirname, "..", "images", "nginx-ziti", "Dockerfile"),
@@ -207,9 +209,10 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(script).toContain("ztm ca export --data /data --cert");
     },
     U11: () => {
-      expect(caImportScript({ data: "/data", cert: "/c", key: "/k" })).toMatch(
-        /^timeout 60 ztm ca import/m,
-      );
+      const script = caImportScript({ data: "/data", cert: "/c", key: "/k" });
+      expect(script).toMatch(/^ {2}timeout 10 ztm ca import/m);
+      expect(script).toMatch(/^ {4}timeout 10 ztm ca export/m);
+      expect(script).toContain('while [ "$i" -lt 3 ]');
     },
     U12: () => {
       // runHub passes on exactly these options (cli/main.js:1088-1113); `ztm run hub` parses them.
@@ -245,7 +248,7 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(reconcilerScript()).toContain("({ ip: l.ip, port: l.port })");
     },
     U17: () => {
-      expect(reconcilerScript()).toContain("/endpoints`");
+      expect(reconcilerScript()).toContain("/endpoints?id=");
     },
     U18: () => {
       expect(reconcilerScript()).toMatch(/is not in mesh .* \(yet\)/);
@@ -255,6 +258,24 @@ function facts(): Record<string, () => void | Promise<void>> {
     },
     U20: () => {
       expect(reconcilerScript()).toContain("ZTM_STUCK_FILE");
+      expect(reconcilerScript()).toContain("ZTM does not retry it on its own");
+    },
+    U30: () => {
+      expect(reconcilerScript()).toContain("/endpoints?id=${q}&name=${q}");
+    },
+    U31: () => {
+      expect(reconcilerScript()).toContain("(the agent says: ");
+    },
+    U32: () => {
+      const rule = { groups: ["admins"], action: "allow" };
+      expect(Proxy.safeParse({ port: 8082, rules: [rule] }).success).toBe(false);
+      expect(Proxy.safeParse({ port: 8082, rules: [{ ...rule, users: ["alice"] }] }).success).toBe(
+        true,
+      );
+    },
+    U33: () => {
+      const ztm = README.slice(README.indexOf("### ZTM"));
+      expect(ztm.slice(0, ztm.indexOf("- **ZtmHub**"))).toMatch(/expires 365 days/);
     },
     U21: () => {
       expect(DOCKERFILE).toContain('ngx_module_libs="-L/usr/local/lib -lziti"');

@@ -9,7 +9,9 @@
  * is read back with `ca export`. The stored CA is exported first:
  * - none stored: the Secret's CA is imported, and the start succeeds only once the export shows it;
  * - the same certificate stored: nothing is imported, nothing changes;
- * - another certificate stored: the start is refused, naming both, because importing it would
+ * - the same key with another certificate (a renewal, as ZtmMeshCa's cert-manager CA renews):
+ *   imported, since every permit still verifies;
+ * - another key: the start is refused, naming both certificates, because importing it would
  *   orphan every agent permit issued under the stored one, unless a rotation is asked for.
  */
 
@@ -53,14 +55,20 @@ export function caImportScript(
     `    echo "mesh CA in place (sha256 $(fingerprint ${paths.cert})); nothing to import"`,
     "    exit 0",
     "  fi",
+    // A renewal (cert-manager with rotationPolicy Never) keeps the key: every permit still verifies.
+    `  if [ -s "$work/stored.key" ] && [ "$(tr -d ' \\r\\n' < "$work/stored.key")" = "$(tr -d ' \\r\\n' < ${paths.key})" ]; then`,
+    `    echo "renewing the mesh CA certificate with the same key: sha256 $(fingerprint "$work/stored.pem") becomes sha256 $(fingerprint ${paths.cert})"`,
     ...(options.rotate
       ? [
-          `  echo "rotating the mesh CA: sha256 $(fingerprint "$work/stored.pem") is replaced by sha256 $(fingerprint ${paths.cert}); agent permits issued under the old CA stop working"`,
+          "  else",
+          `    echo "rotating the mesh CA: sha256 $(fingerprint "$work/stored.pem") is replaced by sha256 $(fingerprint ${paths.cert}); agent permits issued under the old CA stop working"`,
         ]
       : [
-          `  echo "refusing to start: ${paths.data} holds mesh CA sha256 $(fingerprint "$work/stored.pem"), the Secret holds sha256 $(fingerprint ${paths.cert}); importing it would orphan every agent permit issued under the stored CA. Restore the Secret, or set ca.rotate to replace the CA on purpose" >&2`,
-          "  exit 1",
+          "  else",
+          `    echo "refusing to start: ${paths.data} holds mesh CA sha256 $(fingerprint "$work/stored.pem"), the Secret holds sha256 $(fingerprint ${paths.cert}); importing it would orphan every agent permit issued under the stored CA. Restore the Secret, or set ca.rotate to replace the CA on purpose" >&2`,
+          "    exit 1",
         ]),
+    "  fi",
     "fi",
     "i=0",
     `while [ "$i" -lt ${n} ]; do`,

@@ -55,16 +55,16 @@ exit 0
   return bin;
 }
 
-function run(mode: Mode, options: { stored?: string; rotate?: boolean } = {}) {
+const KEY = "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n";
+
+function run(mode: Mode, options: { stored?: string; storedKey?: string; rotate?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ztm-ca-"));
   fs.mkdirSync(path.join(dir, "data"));
   fs.mkdirSync(path.join(dir, "ca"));
   if (options.stored) fs.writeFileSync(path.join(dir, "data", "ca.pem"), options.stored);
+  if (options.storedKey) fs.writeFileSync(path.join(dir, "data", "ca.key"), options.storedKey);
   fs.writeFileSync(path.join(dir, "ca", "cert.pem"), CERT);
-  fs.writeFileSync(
-    path.join(dir, "ca", "key.pem"),
-    "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n",
-  );
+  fs.writeFileSync(path.join(dir, "ca", "key.pem"), KEY);
   const bin = fakeZtm(dir, mode);
   const script = caImportScript(
     {
@@ -105,8 +105,19 @@ describe("the hub's mesh CA at start", () => {
     expect(r.stdout).toMatch(/^mesh CA in place \(sha256 [0-9a-f]{64}\); nothing to import\n$/);
   });
 
+  test("a renewal (another certificate, the same key) is imported: every permit still verifies", () => {
+    const r = run("exit", { stored: OTHER, storedKey: KEY.replace(/\n/g, "\r\n") });
+    expect(r).toMatchObject({ code: 0, imports: 1, stderr: "" });
+    expect(r.stdout).toMatch(
+      /^renewing the mesh CA certificate with the same key: sha256 [0-9a-f]{64} becomes sha256 [0-9a-f]{64}\nmesh CA imported/,
+    );
+  });
+
   test("another CA stored: the start is refused, naming both, and the stored CA is kept", () => {
-    const r = run("exit", { stored: OTHER });
+    const r = run("exit", {
+      stored: OTHER,
+      storedKey: "-----BEGIN PRIVATE KEY-----\nother\n-----END PRIVATE KEY-----\n",
+    });
     expect(r).toMatchObject({ code: 1, imports: 0, stored: OTHER });
     expect(r.stderr).toContain(
       `holds mesh CA sha256 ${sha256("TUlJQm90aGVyQ0E=")}, the Secret holds sha256 ${sha256("TUlJQm1lc2hDQQ==")}; importing it would orphan every agent permit`,
@@ -114,7 +125,7 @@ describe("the hub's mesh CA at start", () => {
   });
 
   test("a rotation asked for replaces it, and says so", () => {
-    const r = run("exit", { stored: OTHER, rotate: true });
+    const r = run("exit", { stored: OTHER, storedKey: "x", rotate: true });
     expect(r).toMatchObject({ code: 0, imports: 1 });
     expect(r.stdout).toMatch(/^rotating the mesh CA: sha256 [0-9a-f]{64} is replaced by sha256/);
     expect(r.stdout).toContain("mesh CA imported");

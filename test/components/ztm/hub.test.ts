@@ -68,11 +68,15 @@ describe("ZtmHub", () => {
     expect(init?.command).toEqual([
       "/bin/sh",
       "-c",
-      caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" }),
+      caImportScript(
+        { data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" },
+        { rotate: false },
+      ),
     ]);
     expect(init?.command[2]).toContain(
-      "timeout 60 ztm ca import --data /data --cert /ca/cert.pem --key /ca/key.pem",
+      "timeout 10 ztm ca import --data /data --cert /ca/cert.pem --key /ca/key.pem",
     );
+    expect(init?.command[2]).toContain("refusing to start");
     expect(init?.volumeMounts).toContainEqual({ name: "ca", mountPath: "/ca", readOnly: true });
   });
 
