@@ -115,6 +115,8 @@ describe("scan --cluster against a stand-in API server", () => {
     kubeconfig = kubeconfigFor(server.url, TOKEN);
   });
   afterEach(() => server.close());
+  const scanJson = () =>
+    zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig, "--format", "json");
 
   test(`reads every page of ${PAGE_SIZE}: a NodePort on the third page is found`, async () => {
     const services = Array.from({ length: 1201 }, (_, i) =>
@@ -126,15 +128,7 @@ describe("scan --cluster against a stand-in API server", () => {
       const next = from + limit < services.length ? String(from + limit) : undefined;
       return list(services.slice(from, from + limit), next);
     };
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--format",
-      "json",
-    );
+    const r = await scanJson();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const verdicts = JSON.parse(r.stdout) as { policy: string; name: string }[];
@@ -157,15 +151,7 @@ describe("scan --cluster against a stand-in API server", () => {
       ]);
     routes["/api/v1/pods"] = () =>
       list([owned("Pod", "web-1-a", "p1", "r1"), owned("Pod", "cm-owned", "p2", "cm-uid")]);
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--format",
-      "json",
-    );
+    const r = await scanJson();
     expect(r.code).toBe(1);
     const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
       (v) => `${v.kind}/${v.name}`,
