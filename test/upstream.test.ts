@@ -10,6 +10,11 @@ import {
 } from "../components/ziti/node-proxy-daemonset";
 import { corednsSnippets } from "../components/ziti/coredns-snippets";
 import { NGINX_ZITI_EXIT_LINES } from "../components/ziti/nginx-ziti-ingress";
+import {
+  LoopbackSidecarArgsSchema,
+  loopbackProcess,
+  loopbackProxyConfigs,
+} from "../components/ziti/loopback-sidecar";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
 import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
 import { agentCommand } from "../components/ztm/agent";
@@ -25,6 +30,12 @@ import { podSpecOf, render } from "./helpers/mocks";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const PAGE = fs.readFileSync(path.join(__dirname, "..", "docs", "upstream.md"), "utf8");
+const PROXY_BIND = (
+  JSON.parse(
+    fs.readFileSync(path.join(__dirname, "fixtures", "ziti-proxy-bind", "recorded.json"), "utf8"),
+  ) as { records: { case: string; outcome: string }[] }
+).records;
+const proxyBind = (start: string) => PROXY_BIND.filter((r) => r.case.startsWith(start));
 const DOCKERFILE = fs.readFileSync(
   path.join(__dirname, "..", "images", "nginx-ziti", "Dockerfile"),
   "utf8",
@@ -83,6 +94,15 @@ function facts(): Record<string, () => void | Promise<void>> {
     );
     return (spec.initContainers as Container[])[0];
   };
+  const loopback = (listen: "loopback" | "pod-network") =>
+    LoopbackSidecarArgsSchema.parse({
+      identity: { json: identityJson() },
+      services: [
+        { name: "a", port: 8080 },
+        { name: "b", port: 8053, protocol: "udp" },
+      ],
+      listen,
+    });
   return {
     U1: async () => {
       const { pod, container } = await host();
@@ -202,6 +222,48 @@ function facts(): Record<string, () => void | Promise<void>> {
         dnsUpstream: "tcp://10.96.0.10:53",
       });
       expect(parsed.success).toBe(true);
+    },
+    U34: () => {
+      const { command = [] } = loopbackProcess(loopback("loopback"));
+      const cut = command.indexOf("--");
+      expect(command.slice(0, 2)).toEqual(["python3.11", "-c"]);
+      expect(command.slice(3, cut)).toEqual(["8080/tcp", "8053/udp"]);
+      expect(command.slice(cut + 1, cut + 4)).toEqual(["ziti", "tunnel", "proxy"]);
+      expect(command[2]).toContain('s.bind(("127.0.0.2", int(port)))');
+      expect(loopbackProcess(loopback("pod-network")).args?.slice(0, 2)).toEqual([
+        "tunnel",
+        "proxy",
+      ]);
+      expect(proxyBind("no guard").map((r) => r.outcome)).toEqual([
+        "listening on 0.0.0.0:28081",
+        "connected",
+      ]);
+      expect(proxyBind("guard").map((r) => r.outcome.replace(/^.*: /, ""))).toEqual([
+        "address already in use",
+        "listening on 127.0.0.1:28080",
+        "connection refused",
+        "address already in use",
+        "bound to 127.0.0.1:28053",
+      ]);
+    },
+    U35: () => {
+      const schemaKeys = ["binding", "port", "protocols"];
+      for (const { config } of loopbackProxyConfigs(loopback("loopback"))) {
+        expect(Object.keys(config).sort()).toEqual(schemaKeys);
+        expect(config.binding).toBe("127.0.0.1");
+      }
+      expect(proxyBind("first address of lo").map((r) => r.outcome)).toEqual(["127.0.0.1/8"]);
+      const probe = loopbackProcess(loopback("loopback")).startupProbe.exec?.command ?? [];
+      expect(probe[2]).toContain('socket.inet_aton("127.0.0.1")');
+    },
+    U36: () => {
+      for (const listen of ["loopback", "pod-network"] as const) {
+        const p = loopbackProcess(loopback(listen));
+        expect([...(p.command ?? []), ...(p.args ?? [])].join(" ")).not.toContain("svcPollRate");
+      }
+      expect(README).toContain(
+        "reads its services once at start, so after you add a\n  config, restart the pods",
+      );
     },
     U10: () => {
       const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });

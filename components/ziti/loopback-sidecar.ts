@@ -23,6 +23,11 @@ import {
   type SidecarIdentity,
 } from "../core/sidecar";
 import { parseArgs } from "../core/validation";
+import { bindGuardCommand, loopbackListenersProbe, proxyV1Config } from "./proxy-binding";
+import { loopbackIngressPorts } from "./proxy-network-policy";
+
+export { complementPorts, loopbackIngressPorts } from "./proxy-network-policy";
+export { proxyV1Config } from "./proxy-binding";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { SidecarComponent } from "../core/sidecar-component";
 
@@ -61,15 +66,20 @@ export const LoopbackSidecarArgsSchema = z
       .describe(
         "Allow ports below 1024; adds NET_BIND_SERVICE (the only capability the restricted profile permits). Runtime-dependent: Kubernetes sets no ambient capabilities, so a non-root process binds below 1024 only where the runtime sets net.ipv4.ip_unprivileged_port_start=0 (containerd and CRI-O do by default); prefer ports from 1024.",
       ),
-    // Off by default: NetworkPolicies add up, so in a namespace whose ingress is already
-    // default-deny, a policy that admits every port but the proxy's would open the pods' other
-    // ports to every source. `ziti tunnel proxy` binds its positional listeners to 0.0.0.0
-    // (ziti v2.0.3 tunnel/intercept/proxy/proxy.go); turn this on where ingress is otherwise open.
+    listen: z
+      .enum(["loopback", "pod-network"])
+      .default("loopback")
+      .describe(
+        "Where the proxy listens. `loopback`: 127.0.0.1 only; every service needs a proxy.v1 config on the controller with the same port and protocol and `binding: 127.0.0.1` (the `proxyV1Configs` output), and a service without it fails to listen instead of opening its port to the pod network. `pod-network`: ziti's default, 0.0.0.0, so any pod that reaches the pod IP uses this identity (an escalation; see networkPolicy).",
+      ),
+    // Only with listen: pod-network, and off by default: NetworkPolicies add up, so in a namespace
+    // whose ingress is already default-deny, a policy that admits every port but the proxy's would
+    // open the pods' other ports to every source (components/ziti/proxy-network-policy.ts).
     networkPolicy: z
       .boolean()
       .default(false)
       .describe(
-        "Manage a NetworkPolicy that keeps other pods off the proxy ports (the listeners bind 0.0.0.0). Only for namespaces without default-deny ingress: policies add up, and this one admits every other port.",
+        "With listen: pod-network, manage a NetworkPolicy that keeps other pods off the proxy ports. Only for namespaces without default-deny ingress: policies add up, and this one admits every other port.",
       ),
     select: WorkloadSelector.optional(),
     image: ImageRef.default(IMAGES.zitiCli).describe(
@@ -81,6 +91,14 @@ export const LoopbackSidecarArgsSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (a.networkPolicy && a.listen === "loopback") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["networkPolicy"],
+        message:
+          "is for listen: pod-network; with listen: loopback nothing outside the pod reaches the proxy ports, and the policy would only admit other ports",
+      });
+    }
     const seen = new Map<string, number>();
     a.services.forEach((s, i) => {
       for (const key of [`port ${s.port}/${s.protocol}`, `service ${s.name}/${s.protocol}`]) {
@@ -119,30 +137,33 @@ export function loopbackArgs(a: Pick<ResolvedLoopbackSidecarArgs, "services">): 
 }
 
 /**
- * Every port from 1 to 65535 except `excluded`, as NetworkPolicy port ranges: what other pods may
- * still reach once the proxy ports are closed to them.
+ * How the proxy starts and when it is ready. On loopback the bind guard runs first and the probe
+ * reads the kernel's socket tables: the kubelet's tcpSocket probe dials the pod IP, which a
+ * loopback listener never answers. On the pod network, ready once the first TCP listener accepts;
+ * a UDP-only proxy has no port to probe, so then the CLI agent answering stands in.
  */
-export function complementPorts(excluded: readonly number[]): { port: number; endPort?: number }[] {
-  const out: { port: number; endPort?: number }[] = [];
-  let start = 1;
-  for (const p of [...new Set(excluded)].sort((x, y) => x - y)) {
-    if (p > start) out.push(p - 1 > start ? { port: start, endPort: p - 1 } : { port: start });
-    start = p + 1;
+export function loopbackProcess(a: Pick<ResolvedLoopbackSidecarArgs, "services" | "listen">) {
+  const periods = { periodSeconds: 2, failureThreshold: 90 };
+  if (a.listen === "loopback") {
+    return {
+      command: bindGuardCommand(a.services, loopbackArgs(a)),
+      startupProbe: {
+        exec: { command: loopbackListenersProbe(a.services) },
+        timeoutSeconds: 5,
+        ...periods,
+      },
+    };
   }
-  if (start <= 65535) out.push(start < 65535 ? { port: start, endPort: 65535 } : { port: start });
-  return out;
+  const tcp = a.services.find((s) => s.protocol === "tcp");
+  const check = tcp ? { tcpSocket: { port: tcp.port } } : { exec: { command: ZITI_AGENT_PROBE } };
+  return { args: loopbackArgs(a), startupProbe: { ...check, ...periods } };
 }
 
-/**
- * The ingress rule of the NetworkPolicy: every port of every protocol stays open except the proxy
- * ports, which only the pod itself (over loopback, which NetworkPolicy does not filter) can use.
- */
-export function loopbackIngressPorts(a: Pick<ResolvedLoopbackSidecarArgs, "services">) {
-  return (["TCP", "UDP", "SCTP"] as const).flatMap((protocol) =>
-    complementPorts(
-      a.services.filter((s) => s.protocol.toUpperCase() === protocol).map((s) => s.port),
-    ).map((r) => ({ protocol, ...r })),
-  );
+/** The proxy.v1 configs `listen: loopback` needs on the controller, one per service. */
+export function loopbackProxyConfigs(a: Pick<ResolvedLoopbackSidecarArgs, "services" | "listen">) {
+  return a.listen === "loopback"
+    ? a.services.map((s) => ({ service: s.name, config: proxyV1Config(s) }))
+    : [];
 }
 
 /** The loopback sidecar as a pure pod-spec function, for one identity Secret. */
@@ -195,18 +216,11 @@ export function loopbackInjection(
               },
             ]
           : [];
-      const tcp = a.services.find((s) => s.protocol === "tcp");
-      const startupCheck = tcp
-        ? { tcpSocket: { port: tcp.port } }
-        : { exec: { command: ZITI_AGENT_PROBE } };
       const container = {
         ...base,
         name: LOOPBACK_CONTAINER,
-        args: loopbackArgs(a),
+        ...loopbackProcess(a),
         securityContext: containerSecurityContext(ZIGGY, escalations),
-        // Ready once the first TCP listener accepts connections; a UDP-only proxy has no port to
-        // probe, so then the CLI agent answering stands in.
-        startupProbe: { ...startupCheck, periodSeconds: 2, failureThreshold: 90 },
         livenessProbe: {
           exec: { command: ZITI_AGENT_PROBE },
           periodSeconds: 30,
@@ -226,12 +240,14 @@ export function loopbackInjection(
 
 /**
  * A local port per Ziti service, no interception: injects `ziti tunnel proxy` into selected pods,
- * owns the identity Secret and the NetworkPolicy that keeps other pods off the proxy ports.
+ * listening on 127.0.0.1 only unless `listen: pod-network`, and owns the identity Secret.
  */
 export class LoopbackSidecar extends SidecarComponent {
   readonly namespace: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
   readonly networkPolicyName: pulumi.Output<string | undefined>;
+  /** With listen: loopback, the proxy.v1 config each service needs (`ziti edge create config`). */
+  readonly proxyV1Configs: pulumi.Output<ReturnType<typeof loopbackProxyConfigs>>;
 
   constructor(name: string, args: LoopbackSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LOOPBACK_SIDECAR_TYPE, name, {}, opts);
@@ -266,11 +282,13 @@ export class LoopbackSidecar extends SidecarComponent {
     this.namespace = ns.name;
     this.secretName = identity.name;
     this.networkPolicyName = policy ? policy.metadata.name : pulumi.output(undefined);
+    this.proxyV1Configs = pulumi.output(loopbackProxyConfigs(a));
     this.attach(injection, a.select, a.namespace.name, `LoopbackSidecar ${name}`);
     this.registerOutputs({
       namespace: this.namespace,
       secretName: this.secretName,
       networkPolicyName: this.networkPolicyName,
+      proxyV1Configs: this.proxyV1Configs,
     });
   }
 }

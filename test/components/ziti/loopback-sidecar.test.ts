@@ -1,10 +1,10 @@
 import {
   LoopbackSidecar,
   LoopbackSidecarArgsSchema,
-  complementPorts,
   loopbackArgs,
-  loopbackIngressPorts,
   loopbackInjection,
+  loopbackProcess,
+  loopbackProxyConfigs,
   type LoopbackSidecarArgs,
 } from "../../../components/ziti/loopback-sidecar";
 import type { PodSpec } from "../../../components/core/injection";
@@ -102,7 +102,19 @@ describe("injecting the loopback sidecar", () => {
           { name: "ziti-loopback-identity", mountPath: "/ziti", readOnly: true },
           { name: "ziti-loopback-tmp", mountPath: "/tmp" },
         ],
-        args: ["tunnel", "proxy", "--identity", "/ziti/identity.json", "orders:8443:tcp"],
+        command: [
+          "python3.11",
+          "-c",
+          expect.stringContaining('s.bind(("127.0.0.2", int(port)))'),
+          "8443/tcp",
+          "--",
+          "ziti",
+          "tunnel",
+          "proxy",
+          "--identity",
+          "/ziti/identity.json",
+          "orders:8443:tcp",
+        ],
         securityContext: {
           allowPrivilegeEscalation: false,
           readOnlyRootFilesystem: true,
@@ -112,7 +124,14 @@ describe("injecting the loopback sidecar", () => {
           capabilities: { drop: ["ALL"] },
           seccompProfile: { type: "RuntimeDefault" },
         },
-        startupProbe: { tcpSocket: { port: 8443 }, periodSeconds: 2, failureThreshold: 90 },
+        startupProbe: {
+          exec: {
+            command: ["python3.11", "-c", expect.stringContaining("/proc/net/"), "8443/tcp"],
+          },
+          timeoutSeconds: 5,
+          periodSeconds: 2,
+          failureThreshold: 90,
+        },
         livenessProbe: {
           exec: { command: ["ziti", "agent", "stats"] },
           periodSeconds: 30,
@@ -159,32 +178,61 @@ describe("injecting the loopback sidecar", () => {
   });
 });
 
-describe("keeping other pods off the proxy ports", () => {
-  test("every other port stays open", () => {
-    expect(complementPorts([8443])).toEqual([
-      { port: 1, endPort: 8442 },
-      { port: 8444, endPort: 65535 },
+describe("where the proxy listens", () => {
+  const services = [
+    { name: "orders", port: 8443 },
+    { name: "dns", port: 5353, protocol: "udp" as const },
+  ];
+
+  test("on loopback by default: the guard holds every port and protocol before ziti starts", () => {
+    const p = loopbackProcess(parse({ services }));
+    expect(p.command?.slice(3)).toEqual([
+      "8443/tcp",
+      "5353/udp",
+      "--",
+      "ziti",
+      ...loopbackArgs(parse({ services })),
     ]);
-    expect(complementPorts([1, 3, 65535])).toEqual([{ port: 2 }, { port: 4, endPort: 65534 }]);
-    expect(complementPorts([])).toEqual([{ port: 1, endPort: 65535 }]);
+    expect(p.startupProbe.exec?.command.slice(3)).toEqual(["8443/tcp", "5353/udp"]);
+    expect(loopbackProxyConfigs(parse({ services }))).toEqual([
+      { service: "orders", config: { port: 8443, protocols: ["tcp"], binding: "127.0.0.1" } },
+      { service: "dns", config: { port: 5353, protocols: ["udp"], binding: "127.0.0.1" } },
+    ]);
   });
 
-  test("per protocol", () => {
+  test("on the pod network when asked: ziti's own entrypoint, ready when the first TCP port accepts", () => {
+    expect(loopbackProcess(parse({ services, listen: "pod-network" }))).toEqual({
+      args: loopbackArgs(parse({ services })),
+      startupProbe: { tcpSocket: { port: 8443 }, periodSeconds: 2, failureThreshold: 90 },
+    });
     expect(
-      loopbackIngressPorts(
-        parse({
-          services: [
-            { name: "a", port: 8443 },
-            { name: "b", port: 5353, protocol: "udp" },
-          ],
-        }),
-      ),
-    ).toEqual([
-      { protocol: "TCP", port: 1, endPort: 8442 },
-      { protocol: "TCP", port: 8444, endPort: 65535 },
-      { protocol: "UDP", port: 1, endPort: 5352 },
-      { protocol: "UDP", port: 5354, endPort: 65535 },
-      { protocol: "SCTP", port: 1, endPort: 65535 },
+      loopbackProcess(parse({ services: [services[1]], listen: "pod-network" })).startupProbe,
+    ).toEqual({
+      exec: { command: ["ziti", "agent", "stats"] },
+      periodSeconds: 2,
+      failureThreshold: 90,
+    });
+    expect(loopbackProxyConfigs(parse({ services, listen: "pod-network" }))).toEqual([]);
+  });
+
+  test("a NetworkPolicy is refused on loopback, where it could only admit other ports", () => {
+    expect(issues({ services, networkPolicy: true })).toEqual([
+      "networkPolicy: is for listen: pod-network; with listen: loopback nothing outside the pod reaches the proxy ports, and the policy would only admit other ports",
+    ]);
+    expect(issues({ services, networkPolicy: true, listen: "pod-network" })).toEqual([]);
+  });
+
+  test("the component says which proxy.v1 configs the controller needs", async () => {
+    let configs: unknown;
+    await render(() => {
+      const sidecar = new LoopbackSidecar("lb", {
+        identity: { json: identityJson() },
+        services: [{ name: "orders", port: 8443 }],
+      });
+      sidecar.proxyV1Configs.apply((c) => (configs = c));
+    });
+    expect(configs).toEqual([
+      { service: "orders", config: { port: 8443, protocols: ["tcp"], binding: "127.0.0.1" } },
     ]);
   });
 
@@ -207,6 +255,7 @@ describe("keeping other pods off the proxy ports", () => {
           namespace: "shop",
           identity: { jwt: jwt() },
           services: [{ name: "orders", port: 8443 }],
+          listen: "pod-network",
           networkPolicy: true,
         }),
     );
