@@ -16,6 +16,11 @@ import {
   loopbackProxyConfigs,
 } from "../components/ziti/loopback-sidecar";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
+import {
+  ZITI_VERSION_FLOORS,
+  imageNameAndTag,
+  unsupportedZitiImage,
+} from "../components/ziti/versions";
 import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
 import { agentCommand } from "../components/ztm/agent";
 import { Proxy } from "../components/ztm/agent-apps";
@@ -118,7 +123,7 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect([container.securityContext?.runAsUser, container.securityContext?.runAsGroup]).toEqual(
         [65534, 2171],
       );
-      expect(IMAGES.zitiHost).toBe("docker.io/openziti/ziti-host:1.12.0");
+      expect(IMAGES.zitiHost).toBe("docker.io/openziti/ziti-host:1.18.7");
     },
     U4: async () => {
       const c = await nodeProxy("netAdmin");
@@ -264,6 +269,25 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(README).toContain(
         "reads its services once at start, so after you add a\n  config, restart the pods",
       );
+    },
+    U37: () => {
+      const tag = (image: string) => imageNameAndTag(image).tag;
+      expect([IMAGES.zitiHost, IMAGES.zitiEdgeTunnel].map(tag)).toEqual(["1.18.7", "1.18.7"]);
+      expect([IMAGES.zitiRouter, IMAGES.zitiCli, IMAGES.zitiTunnel].map(tag)).toEqual([
+        "2.0.3",
+        "2.0.3",
+        "2.0.3",
+      ]);
+      const floors = Object.entries(ZITI_VERSION_FLOORS).map(([name, f]) => `${name} ${f.from}`);
+      expect(floors).toEqual([
+        "ziti-edge-tunnel 1.16.2",
+        "ziti-host 1.16.2",
+        "ziti-router 2.0.0",
+        "ziti-tunnel 2.0.0",
+        "ziti-cli 2.0.0",
+      ]);
+      expect(unsupportedZitiImage("docker.io/openziti/ziti-host:1.12.0")).toContain("U37");
+      expect(README).toContain("Your controller runs the 2.0 LTS line (2.0.x).");
     },
     U10: () => {
       const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });

@@ -8,13 +8,13 @@ import { z } from "zod";
  */
 export const IMAGES = {
   /**
-   * `ziti-edge-tunnel run-host` as nobody:ziti (65534:2171). 1.12.0 is the appVersion upstream's
-   * own charts deploy (openziti/helm-charts charts/ziti-host), so the image is published; every
-   * fact zeroport uses was read at ziti-tunnel-sdk-c v1.12.0 (docs/upstream.md).
+   * `ziti-edge-tunnel run-host` as nobody:ziti (65534:2171). 1.18.7: the newest ziti-tunnel-sdk-c
+   * release, which upstream's release policy guarantees and its CI tests against the 2.0 LTS
+   * controller (docs/upstream.md U37); every fact zeroport uses was read at v1.18.7 (U1-U7).
    */
-  zitiHost: "docker.io/openziti/ziti-host:1.12.0",
+  zitiHost: "docker.io/openziti/ziti-host:1.18.7",
   /** `ziti-edge-tunnel run` (root; node proxy). */
-  zitiEdgeTunnel: "docker.io/openziti/ziti-edge-tunnel:1.12.0",
+  zitiEdgeTunnel: "docker.io/openziti/ziti-edge-tunnel:1.18.7",
   /** The legacy Go tunneler `ziti tunnel` (root; tproxy sidecar). openziti/ziti releases. */
   zitiTunnel: "docker.io/openziti/ziti-tunnel:2.0.3",
   /** The `ziti` CLI as ziggy (2171); `ziti tunnel proxy` without root. */

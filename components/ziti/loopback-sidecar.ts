@@ -30,6 +30,7 @@ export { complementPorts, loopbackIngressPorts } from "./proxy-network-policy";
 export { proxyV1Config } from "./proxy-binding";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { SidecarComponent } from "../core/sidecar-component";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export const LOOPBACK_SIDECAR_TYPE = "zeroport:ziti:LoopbackSidecar";
 export const LOOPBACK_CONTAINER = "ziti-loopback";
@@ -252,6 +253,7 @@ export class LoopbackSidecar extends SidecarComponent {
   constructor(name: string, args: LoopbackSidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LOOPBACK_SIDECAR_TYPE, name, {}, opts);
     const a = parseArgs(LoopbackSidecarArgsSchema, args, `LoopbackSidecar ${name}`, { name });
+    warnUnsupportedZitiImage(a.image, this);
     const sc = scaffold(this, name, "LoopbackSidecar", "ziti-loopback-sidecar", a, "restricted");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

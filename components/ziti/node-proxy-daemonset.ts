@@ -13,6 +13,7 @@ import { persistenceObject, persistentClaim } from "../core/storage";
 import { EXEMPTION_ANNOTATION } from "../../policy/model";
 import { corednsSnippets } from "./coredns-snippets";
 import { renderNodeProxyPodSpec } from "./node-proxy-pod-spec";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export * from "./coredns-snippets";
 export * from "./node-proxy-pod-spec";
@@ -159,6 +160,7 @@ export class NodeProxyDaemonset extends pulumi.ComponentResource {
   constructor(name: string, args: NodeProxyDaemonsetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(NODE_PROXY_TYPE, name, {}, opts);
     const a = parseArgs(NodeProxyDaemonsetArgsSchema, args, `NodeProxyDaemonset ${name}`, { name });
+    warnUnsupportedZitiImage(a.image, this);
     const sc = scaffold(this, name, "NodeProxyDaemonset", COMPONENT, a, "privileged");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

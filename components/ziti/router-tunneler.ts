@@ -15,6 +15,7 @@ import { singlePodDeployment } from "../core/workload";
 import { persistenceArgs, persistentClaim } from "../core/storage";
 import { ROUTER_CONFIG_FILE, renderRouterConfig, stateVolumeName } from "./router-config";
 import { renderRouterPodSpec } from "./router-pod-spec";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export * from "./router-config";
 export * from "./router-pod-spec";
@@ -170,6 +171,7 @@ export class RouterTunneler extends pulumi.ComponentResource {
       name,
       serviceName: true,
     });
+    warnUnsupportedZitiImage(a.image, this);
     const sc = scaffold(
       this,
       name,

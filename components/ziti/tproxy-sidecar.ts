@@ -27,6 +27,7 @@ import {
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { SidecarComponent } from "../core/sidecar-component";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export const TPROXY_SIDECAR_TYPE = "zeroport:ziti:TproxySidecar";
 export const TPROXY_CONTAINER = "ziti-tproxy";
@@ -250,6 +251,7 @@ export class TproxySidecar extends SidecarComponent {
   constructor(name: string, args: TproxySidecarArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TPROXY_SIDECAR_TYPE, name, {}, opts);
     const a = parseArgs(TproxySidecarArgsSchema, args, `TproxySidecar ${name}`, { name });
+    warnUnsupportedZitiImage(a.image, this);
     // The pods this namespace will run need NET_ADMIN and root: only the privileged level admits them.
     const sc = scaffold(this, name, "TproxySidecar", "ziti-tproxy-sidecar", a, "privileged");
     const { ns } = sc;

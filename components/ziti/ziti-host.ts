@@ -17,6 +17,7 @@ import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
 import { persistenceArgs, persistentClaim } from "../core/storage";
 import { EDGE_TUNNEL_PROBES, edgeTunnelIdentity } from "./edge-tunnel";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export { TUNNEL_STATUS_PROBE } from "../core/probes";
 export { IDENTITY_BASENAME, IDENTITY_DIR } from "./edge-tunnel";
@@ -99,6 +100,7 @@ export class ZitiHost extends pulumi.ComponentResource {
   constructor(name: string, args: ZitiHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super(ZITI_HOST_TYPE, name, {}, opts);
     const a = parseArgs(ZitiHostArgsSchema, args, `ZitiHost ${name}`, { name });
+    warnUnsupportedZitiImage(a.image, this);
     const sc = scaffold(this, name, "ZitiHost", COMPONENT, a, "restricted");
     const { labels, ns } = sc;
     const identity = scaffoldIdentity(sc, a.identity);

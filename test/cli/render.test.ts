@@ -7,6 +7,7 @@ import type { Manifest } from "../../cli/render";
 import { run, tempFile } from "./helpers";
 import { BLUEPRINTS } from "../../stacks";
 import { COMPONENTS } from "../../components/registry";
+import { unsupportedZitiImage } from "../../components/ziti/versions";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -179,6 +180,23 @@ describe("the zeroport bin", () => {
     const r = spawnSync(process.execPath, [bin, "render", "ziti-host"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("kind: Deployment");
+    expect(r.stderr).toBe("");
+  });
+
+  test("warns on stderr, and still renders, for an image older than upstream supports", () => {
+    const image = "docker.io/openziti/ziti-host:1.12.0";
+    const file = tempFile(
+      "args.json",
+      JSON.stringify({ identity: { json: identityJson() }, image }),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [bin, "render", "--component", "ZitiHost", "--args", file],
+      { encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`image: ${image}`);
+    expect(r.stderr).toBe(`warning: [runtime] ${unsupportedZitiImage(image)}\n`);
   });
 
   test("exits 2 with field paths and no stack trace", () => {

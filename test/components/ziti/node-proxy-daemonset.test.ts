@@ -50,7 +50,7 @@ describe("NodeProxyDaemonset", () => {
     });
     const [container] = pod.containers as Record<string, unknown>[];
     expect(container).toMatchObject({
-      image: "docker.io/openziti/ziti-edge-tunnel:1.12.0",
+      image: "docker.io/openziti/ziti-edge-tunnel:1.18.7",
       args: ["run", "--dns-ip-range", "100.64.0.1/10"],
       livenessProbe: {
         exec: { command: TUNNEL_STATUS_PROBE },

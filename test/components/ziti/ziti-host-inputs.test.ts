@@ -11,7 +11,7 @@ describe("ZitiHost inputs", () => {
     const parsed = ZitiHostArgsSchema.parse({ identity: { jwt: jwt() } });
     expect(parsed).toMatchObject({
       namespace: { name: "default", create: false },
-      image: "docker.io/openziti/ziti-host:1.12.0",
+      image: "docker.io/openziti/ziti-host:1.18.7",
       imagePullPolicy: "IfNotPresent",
       replicas: 1,
       persistence: { size: "100Mi" },
@@ -72,7 +72,7 @@ describe("ZitiHost inputs", () => {
   test("overrides image, storage class, node selector and labels", async () => {
     const r = await host({
       identity: { jwt: jwt() },
-      image: "registry.internal/ziti-host:1.12.0",
+      image: "registry.internal/ziti-host:1.18.7",
       persistence: { size: "1Gi", storageClassName: "fast" },
       nodeSelector: { "kubernetes.io/os": "linux" },
       labels: { team: "net", "app.kubernetes.io/name": "overridden" },
@@ -86,7 +86,7 @@ describe("ZitiHost inputs", () => {
     const pod = podSpecOf(deployment);
     expect(pod.nodeSelector).toEqual({ "kubernetes.io/os": "linux" });
     expect((pod.containers as { image: string }[])[0]?.image).toBe(
-      "registry.internal/ziti-host:1.12.0",
+      "registry.internal/ziti-host:1.18.7",
     );
     expect(r.one("PersistentVolumeClaim").spec).toEqual({
       accessModes: ["ReadWriteOnce"],

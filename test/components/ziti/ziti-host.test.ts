@@ -87,7 +87,7 @@ describe("ZitiHost with an enrollment JWT", () => {
     const [container] = pod.containers as Record<string, unknown>[];
     expect(container).toMatchObject({
       name: "ziti-host",
-      image: "docker.io/openziti/ziti-host:1.12.0",
+      image: "docker.io/openziti/ziti-host:1.18.7",
       args: ["run-host"],
       securityContext: { ...RESTRICTED_NOBODY_CONTAINER, runAsGroup: 2171 },
       resources: DEFAULT_RESOURCES,

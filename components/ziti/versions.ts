@@ -1,0 +1,81 @@
+/**
+ * The OpenZiti versions that work together, as upstream states it (docs/upstream.md U37): the
+ * controller is on the 2.0 LTS line; routers and the Go tunneler are 2.x releases; the C tunnelers
+ * (ziti-edge-tunnel, ziti-host) are the release current when the 2.0 LTS was cut or newer.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** The controller line every default image is proven against. */
+export const ZITI_CONTROLLER_LINE = "2.0";
+
+interface Floor {
+  /** The oldest release upstream guarantees against a 2.0.x controller. */
+  from: string;
+  why: string;
+}
+
+const C_TUNNELER: Floor = {
+  from: "1.16.2",
+  why:
+    "upstream guarantees ziti-edge-tunnel and ziti-host against a 2.0.x controller from 1.16.2, " +
+    "the release current when the 2.0 LTS was cut, and tests every release from 1.17.1 against it",
+};
+const ZITI_RELEASE: Floor = {
+  from: "2.0.0",
+  why:
+    "2.x routers need a 2.x controller, and upstream guarantees interoperability with the " +
+    "2.0 LTS controller only for releases from 2.0.0",
+};
+
+/** Image repositories (the last path segment) whose versions upstream's release policy covers. */
+export const ZITI_VERSION_FLOORS: Readonly<Record<string, Floor>> = {
+  "ziti-edge-tunnel": C_TUNNELER,
+  "ziti-host": C_TUNNELER,
+  "ziti-router": ZITI_RELEASE,
+  "ziti-tunnel": ZITI_RELEASE,
+  "ziti-cli": ZITI_RELEASE,
+};
+
+/** major, minor, patch, then 1 for a release and 0 for a pre-release (which comes first). */
+type Version = readonly number[];
+
+function parseVersion(tag: string): Version | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)(-.+)?$/.exec(tag);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : 0] : undefined;
+}
+
+function before(v: Version, floor: Version): boolean {
+  const at = v.findIndex((part, i) => part !== floor[i]);
+  return at >= 0 && (v[at] ?? 0) < (floor[at] ?? 0);
+}
+
+/** The repository name and tag of an image reference (no tag for a digest-only reference). */
+export function imageNameAndTag(ref: string): { name: string; tag?: string } {
+  const withoutDigest = ref.replace(/@sha256:[a-f0-9]{64}$/, "");
+  const last = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
+  const colon = last.indexOf(":");
+  return colon < 0 ? { name: last } : { name: last.slice(0, colon), tag: last.slice(colon + 1) };
+}
+
+/**
+ * Why `image` is outside what upstream supports against a 2.0.x controller, or undefined when it
+ * is inside, or when its version cannot be read (a digest, a tag that is not a version, an image
+ * zeroport does not know): those are the user's to vouch for.
+ */
+export function unsupportedZitiImage(image: string): string | undefined {
+  const { name, tag } = imageNameAndTag(image);
+  const floor = ZITI_VERSION_FLOORS[name];
+  const version = tag === undefined ? undefined : parseVersion(tag);
+  const floorVersion = floor && parseVersion(floor.from);
+  if (!floor || !version || !floorVersion || !before(version, floorVersion)) return undefined;
+  return (
+    `${image} is older than ${name} ${floor.from}, the oldest release upstream supports with a ` +
+    `${ZITI_CONTROLLER_LINE}.x controller: ${floor.why} (docs/upstream.md U37)`
+  );
+}
+
+/** Warns, once per component, when its image is outside upstream's supported versions. */
+export function warnUnsupportedZitiImage(image: string, component: pulumi.Resource): void {
+  const why = unsupportedZitiImage(image);
+  if (why !== undefined) void pulumi.log.warn(why, component);
+}
