@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { IMAGES } from "../components/core/images";
+import { imageNameAndTag } from "../components/core/image-ref";
 import { ZITI_GROUP } from "../components/core/security";
 import {
   NodeProxyDaemonset,
@@ -16,11 +17,7 @@ import {
   loopbackProxyConfigs,
 } from "../components/ziti/loopback-sidecar";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../components/ziti/tproxy-sidecar";
-import {
-  ZITI_VERSION_FLOORS,
-  imageNameAndTag,
-  unsupportedZitiImage,
-} from "../components/ziti/versions";
+import { ZITI_VERSION_FLOORS, unsupportedZitiImage } from "../components/ziti/versions";
 import { TUNNEL_STATUS_PROBE, ZitiHost } from "../components/ziti/ziti-host";
 import { agentCommand } from "../components/ztm/agent";
 import { Proxy } from "../components/ztm/agent-apps";
@@ -30,16 +27,12 @@ import { caImportScript } from "../components/ztm/hub-ca-import";
 import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
 import { exposuresOf } from "../policy/rules";
 import { BLUEPRINTS } from "../stacks";
-import { identityJson, jwt } from "./helpers/fixtures";
+import { identityJson, jwt, proxyBindRecords } from "./helpers/fixtures";
 import { podSpecOf, render } from "./helpers/mocks";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const PAGE = fs.readFileSync(path.join(__dirname, "..", "docs", "upstream.md"), "utf8");
-const PROXY_BIND = (
-  JSON.parse(
-    fs.readFileSync(path.join(__dirname, "fixtures", "ziti-proxy-bind", "recorded.json"), "utf8"),
-  ) as { records: { case: string; outcome: string }[] }
-).records;
+const PROXY_BIND = proxyBindRecords();
 const proxyBind = (start: string) => PROXY_BIND.filter((r) => r.case.startsWith(start));
 const DOCKERFILE = fs.readFileSync(
   path.join(__dirname, "..", "images", "nginx-ziti", "Dockerfile"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMAGE_DIGEST, imageNameAndTag } from "./image-ref";
 
 /**
  * Every default image zeroport deploys, pinned to a released tag (never `latest`).
@@ -52,9 +53,7 @@ export const ImageRef = z
 
 /** True when the reference names a digest, or a tag that is not `latest`. */
 export function hasPinnedVersion(ref: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
-  const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
-  const colon = lastSegment.lastIndexOf(":");
-  if (colon < 0) return false;
-  return lastSegment.slice(colon + 1) !== "latest";
+  if (IMAGE_DIGEST.test(ref)) return true;
+  const { tag } = imageNameAndTag(ref);
+  return tag !== undefined && tag !== "latest";
 }

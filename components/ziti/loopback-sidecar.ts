@@ -23,14 +23,14 @@ import {
   type SidecarIdentity,
 } from "../core/sidecar";
 import { parseArgs } from "../core/validation";
+import { scaffold, scaffoldIdentity } from "../core/scaffold";
+import { SidecarComponent } from "../core/sidecar-component";
 import { bindGuardCommand, loopbackListenersProbe, proxyV1Config } from "./proxy-binding";
 import { loopbackIngressPorts } from "./proxy-network-policy";
+import { warnUnsupportedZitiImage } from "./versions";
 
 export { complementPorts, loopbackIngressPorts } from "./proxy-network-policy";
 export { proxyV1Config } from "./proxy-binding";
-import { scaffold, scaffoldIdentity } from "../core/scaffold";
-import { SidecarComponent } from "../core/sidecar-component";
-import { warnUnsupportedZitiImage } from "./versions";
 
 export const LOOPBACK_SIDECAR_TYPE = "zeroport:ziti:LoopbackSidecar";
 export const LOOPBACK_CONTAINER = "ziti-loopback";

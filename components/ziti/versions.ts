@@ -4,6 +4,7 @@
  * (ziti-edge-tunnel, ziti-host) are the release current when the 2.0 LTS was cut or newer.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { imageNameAndTag } from "../core/image-ref";
 
 /** The controller line every default image is proven against. */
 export const ZITI_CONTROLLER_LINE = "2.0";
@@ -47,14 +48,6 @@ function parseVersion(tag: string): Version | undefined {
 function before(v: Version, floor: Version): boolean {
   const at = v.findIndex((part, i) => part !== floor[i]);
   return at >= 0 && (v[at] ?? 0) < (floor[at] ?? 0);
-}
-
-/** The repository name and tag of an image reference (no tag for a digest-only reference). */
-export function imageNameAndTag(ref: string): { name: string; tag?: string } {
-  const withoutDigest = ref.replace(/@sha256:[a-f0-9]{64}$/, "");
-  const last = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
-  const colon = last.indexOf(":");
-  return colon < 0 ? { name: last } : { name: last.slice(0, colon), tag: last.slice(colon + 1) };
 }
 
 /**

@@ -1,4 +1,6 @@
-// Made-up but well-formed identity material for tests.
+// Made-up but well-formed identity material for tests, and readers of recorded fixtures.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -28,4 +30,12 @@ export function identityJson(overrides: Record<string, unknown> = {}): string {
     configTypes: null,
     ...overrides,
   });
+}
+
+/** The listen calls of `ziti tunnel proxy` as Linux answered them (test/fixtures/ziti-proxy-bind). */
+export function proxyBindRecords(): { case: string; outcome: string }[] {
+  const file = join(__dirname, "..", "fixtures", "ziti-proxy-bind", "recorded.json");
+  return (
+    JSON.parse(readFileSync(file, "utf8")) as { records: { case: string; outcome: string }[] }
+  ).records;
 }

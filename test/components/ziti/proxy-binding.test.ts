@@ -1,22 +1,13 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { networkInterfaces } from "node:os";
-import { join } from "node:path";
 import {
   LoopbackSidecarArgsSchema,
   loopbackInjection,
 } from "../../../components/ziti/loopback-sidecar";
-import { identityJson } from "../../helpers/fixtures";
+import { identityJson, proxyBindRecords } from "../../helpers/fixtures";
 
-interface Recording {
-  records: { case: string; outcome: string }[];
-}
-const recorded = (
-  JSON.parse(
-    readFileSync(join(__dirname, "../../fixtures/ziti-proxy-bind/recorded.json"), "utf8"),
-  ) as Recording
-).records;
+const recorded = proxyBindRecords();
 
 /** The sidecar container LoopbackSidecar renders for one TCP and one UDP service. */
 function renderedSidecar(tcp: number, udp: number) {

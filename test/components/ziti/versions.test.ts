@@ -1,30 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../../components/core/images";
+import { imageNameAndTag } from "../../../components/core/image-ref";
 import { LoopbackSidecar } from "../../../components/ziti/loopback-sidecar";
 import { NodeProxyDaemonset } from "../../../components/ziti/node-proxy-daemonset";
 import { RouterTunneler } from "../../../components/ziti/router-tunneler";
 import { TproxySidecar } from "../../../components/ziti/tproxy-sidecar";
-import {
-  ZITI_VERSION_FLOORS,
-  imageNameAndTag,
-  unsupportedZitiImage,
-} from "../../../components/ziti/versions";
+import { ZITI_VERSION_FLOORS, unsupportedZitiImage } from "../../../components/ziti/versions";
 import { ZitiHost } from "../../../components/ziti/ziti-host";
 import { identityJson, jwt } from "../../helpers/fixtures";
 import { render } from "../../helpers/mocks";
 
 const DIGEST = `@sha256:${"a".repeat(64)}`;
-
-describe("imageNameAndTag", () => {
-  test.each([
-    ["docker.io/openziti/ziti-host:1.18.7", { name: "ziti-host", tag: "1.18.7" }],
-    ["registry:5000/mirror/ziti-router:2.0.3", { name: "ziti-router", tag: "2.0.3" }],
-    [`ziti-cli:2.0.3${DIGEST}`, { name: "ziti-cli", tag: "2.0.3" }],
-    [`ziti-cli${DIGEST}`, { name: "ziti-cli" }],
-  ])("%s", (ref, expected) => {
-    expect(imageNameAndTag(ref)).toEqual(expected);
-  });
-});
 
 describe("unsupportedZitiImage", () => {
   test.each([
