@@ -1,14 +1,18 @@
 /**
  * `zeroport scan --cluster`: the objects running in a cluster, read through the user's kubeconfig
  * (loaded and authenticated by the Kubernetes JavaScript client) and listed page by page, as
- * kubectl does, with every request bounded in time. Live objects carry what the API server
- * allocated (node ports, health check node ports), so those are judged too.
+ * kubectl does, with every request and the whole scan bounded (cli/scan-budget.ts). Live objects
+ * carry what the API server allocated (node ports, health check node ports), so those are judged
+ * too; a controller's object is judged through its owner only where the owner would make it
+ * (cli/owned-objects.ts).
  */
 import type * as K8s from "@kubernetes/client-node";
-import type { KubeObject } from "../policy/model";
+import { EXEMPTION_ANNOTATION, type KubeObject } from "../policy/model";
 import { UsageError } from "./documents";
 import { loadKubeConfig } from "./kubeconfig";
 import { getJson, type Endpoint } from "./kube-get";
+import { judgedThroughOwner, type Owned } from "./owned-objects";
+import { DEFAULT_SCAN_LIMITS, ScanBudget, type ScanLimits } from "./scan-budget";
 import type { SourcedObject } from "./scan";
 
 /** The resources the rules judge: Services and every kind that carries a pod spec. */
@@ -37,6 +41,8 @@ export interface ClusterScanOptions {
   kubeconfig?: string;
   /** Per request, in milliseconds. */
   timeoutMs?: number;
+  /** The whole scan's bounds (time, objects, bytes). */
+  limits?: ScanLimits;
 }
 
 /** The path that lists `kind` (every resource here is plural by an added "s"). */
@@ -44,11 +50,6 @@ export function listPath(apiVersion: string, kind: string, namespace?: string): 
   const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
   return `${base}${ns}/${kind.toLowerCase()}s`;
-}
-
-/** What ownership needs of an object: its uid and its controller reference. */
-export interface Owned {
-  metadata?: { uid?: string; ownerReferences?: { uid?: string; controller?: boolean }[] };
 }
 
 type Listed = KubeObject & Owned;
@@ -65,58 +66,63 @@ function notAList(page: unknown): string | null {
       typeof i !== "object" ||
       i === null ||
       Array.isArray(i) ||
-      typeof (i as { metadata?: unknown }).metadata !== "object",
+      typeof (i as { metadata?: unknown }).metadata !== "object" ||
+      (i as { metadata?: unknown }).metadata === null,
   );
   return bad >= 0 ? `items[${bad}] is not an object with metadata` : null;
 }
 
-/** Every object of one kind, page by page; a continue token that repeats is refused. */
-async function listAll(endpoint: Endpoint, apiVersion: string, kind: string, namespace?: string) {
+/**
+ * What is kept of a listed object: what the rules and ownership read (kind, metadata's name,
+ * namespace, uid, owners and the exemption annotation, spec). Status, managedFields and other
+ * annotations (last-applied-configuration can be as large as the object) are dropped as read.
+ */
+function kept(item: Record<string, unknown>, apiVersion: string, kind: string): Listed {
+  const meta = item.metadata as Record<string, unknown>;
+  const annotations = meta.annotations as Record<string, unknown> | undefined;
+  const reason =
+    typeof annotations === "object" && annotations !== null
+      ? annotations[EXEMPTION_ANNOTATION]
+      : undefined;
+  const metadata: Record<string, unknown> = {};
+  for (const key of ["name", "namespace", "uid", "ownerReferences"])
+    if (meta[key] !== undefined) metadata[key] = meta[key];
+  if (reason !== undefined) metadata.annotations = { [EXEMPTION_ANNOTATION]: reason };
+  return { apiVersion, kind, metadata, spec: item.spec } as Listed;
+}
+
+/** Every object of one kind, page by page; a continue token seen before is refused. */
+async function listAll(
+  endpoint: Endpoint,
+  budget: ScanBudget,
+  apiVersion: string,
+  kind: string,
+  namespace?: string,
+) {
   const path = listPath(apiVersion, kind, namespace);
   const out: Listed[] = [];
+  const seen = new Set<string>();
   let token: string | undefined;
   for (;;) {
     const query = `?limit=${PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
-    const page = await getJson(endpoint, path + query, `listing ${kind}s`);
+    const page = await getJson(endpoint, path + query, `listing ${kind}s`, budget);
     const why = notAList(page);
     if (why) throw new UsageError([`${endpoint.source}: GET ${path}: not a ${kind} list (${why})`]);
-    const { items, metadata } = page as { items?: Listed[]; metadata?: { continue?: unknown } };
-    for (const item of items ?? []) out.push({ ...item, apiVersion, kind });
+    const { items, metadata } = page as {
+      items?: Record<string, unknown>[] | null;
+      metadata?: { continue?: unknown };
+    };
+    budget.addPage(items?.length ?? 0);
+    for (const item of items ?? []) out.push(kept(item, apiVersion, kind));
     const next = metadata?.continue;
     if (typeof next !== "string" || next === "") return out;
-    if (next === token)
-      throw new UsageError([`${endpoint.source}: GET ${path}: the server repeats a page`]);
+    if (seen.has(next))
+      throw new UsageError([
+        `${endpoint.source}: GET ${path}: the server repeats a page (a continue token came back); the scan is incomplete`,
+      ]);
+    seen.add(next);
     token = next;
   }
-}
-
-/**
- * The objects judged through another: a Pod or ReplicaSet whose controlling owner (by uid) was
- * listed in this same scan and is itself judged or judged through its own owner (a Deployment's
- * ReplicaSet and its Pods). An owner that is not listed here (a ConfigMap, an Argo Rollout, a uid
- * nobody has) hides nothing.
- */
-export function judgedThroughOwner<T extends Owned>(objects: readonly T[]): Set<T> {
-  const byUid = new Map<string, T>();
-  for (const o of objects) if (o.metadata?.uid) byUid.set(o.metadata.uid, o);
-  const ownerOf = (o: T) => {
-    const ref = (o.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
-    return ref?.uid ? byUid.get(ref.uid) : undefined;
-  };
-  const covered = new Set<T>();
-  for (const o of objects) {
-    // Walking up ends at an object with no listed owner, which is judged; a cycle hides nothing.
-    const seen = new Set<T>([o]);
-    let owner = ownerOf(o);
-    while (owner && !seen.has(owner)) {
-      seen.add(owner);
-      const next = ownerOf(owner);
-      if (!next) break;
-      owner = next;
-    }
-    if (owner && ownerOf(owner) === undefined) covered.add(o);
-  }
-  return covered;
 }
 
 export async function clusterObjects(options: ClusterScanOptions): Promise<SourcedObject[]> {
@@ -128,14 +134,20 @@ export async function clusterObjects(options: ClusterScanOptions): Promise<Sourc
     source,
     timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   };
+  const budget = new ScanBudget(
+    options.limits ?? DEFAULT_SCAN_LIMITS,
+    source,
+    PAGE_SIZE,
+    RESOURCES.length,
+  );
   const listed: Listed[] = [];
   for (const { apiVersion, kind } of RESOURCES)
-    listed.push(...(await listAll(endpoint, apiVersion, kind, options.namespace)));
+    listed.push(...(await listAll(endpoint, budget, apiVersion, kind, options.namespace)));
   const covered = judgedThroughOwner(listed);
   return listed
     .filter((o) => !covered.has(o))
     .map((o, index) => ({
-      obj: JSON.parse(JSON.stringify(o)) as KubeObject,
+      obj: o,
       file: source,
       index,
       doc: index,

@@ -18,13 +18,13 @@ export interface Endpoint {
 }
 
 /** kubectl's --request-timeout spellings: a bare number of seconds, or a number with ms, s, m, h. */
-export function parseTimeout(value: string): number {
+export function parseTimeout(value: string, flag = "--request-timeout"): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
   const ms = m ? Number(m[1]) * scale[(m[2] ?? "s") as keyof typeof scale] : NaN;
   if (!(ms > 0))
     throw new UsageError([
-      `--request-timeout: must be a positive duration such as 30s, 2m or 500ms (got ${JSON.stringify(value)})`,
+      `${flag}: must be a positive duration such as 30s, 2m or 500ms (got ${JSON.stringify(value)})`,
     ]);
   return ms;
 }
@@ -33,19 +33,58 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-export async function getJson(endpoint: Endpoint, path: string, what: string): Promise<unknown> {
-  const { config, source, timeoutMs } = endpoint;
+/**
+ * The server as messages show it: scheme, host, port and path, never the user and password a URL
+ * may carry, nor its query or fragment.
+ */
+export function shownServer(server: string): string {
+  try {
+    const u = new URL(server);
+    return printable(`${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`, 200);
+  } catch {
+    return "(the kubeconfig's server, which is not a URL)";
+  }
+}
+
+/**
+ * Why the credentials could not be had, without a word of what the plugin or file said: an exec
+ * plugin's stderr and stdout may hold the token itself (and JSON.parse quotes what it read).
+ */
+export function credentialFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code))
+    return `cannot get the credentials (${code}): check the kubeconfig's user`;
+  return "cannot get the credentials: the kubeconfig's exec or auth plugin failed or gave no credential (its output is not shown: it may hold a secret); run it yourself to see why";
+}
+
+/** What a request may spend: `remainingMs` caps the deadline, `addBytes` counts the answer. */
+export interface RequestBudget {
+  remainingMs(): number;
+  addBytes(n: number): void;
+}
+
+export async function getJson(
+  endpoint: Endpoint,
+  path: string,
+  what: string,
+  budget?: RequestBudget,
+): Promise<unknown> {
+  const { config, source } = endpoint;
+  const timeoutMs = Math.min(endpoint.timeoutMs, budget?.remainingMs() ?? Infinity);
   const server = config.getCurrentCluster()?.server ?? "";
+  const shown = shownServer(server);
   const options: https.RequestOptions = { method: "GET", headers: { accept: "application/json" } };
   try {
     await config.applyToHTTPSOptions(options);
   } catch (e) {
-    // Auth plugins and agents fail with their own words; none of them is the credential itself.
-    throw new UsageError([
-      `${source}: cannot prepare the request (${printable((e as Error).message.split("\n")[0] ?? "", 300)})`,
-    ]);
+    throw new UsageError([`${source}: ${credentialFailure(e)}`]);
   }
-  const base = new URL(server);
+  let base: URL;
+  try {
+    base = new URL(server);
+  } catch {
+    throw new UsageError([`${source}: the kubeconfig's server is not a URL`]);
+  }
   const url = new URL(`${base.origin}${base.pathname.replace(/\/$/, "")}${path}`);
   const transport = url.protocol === "http:" ? http : https;
   return new Promise((resolve, reject) => {
@@ -55,6 +94,14 @@ export async function getJson(endpoint: Endpoint, path: string, what: string): P
       let size = 0;
       res.on("data", (c: Buffer) => {
         size += c.length;
+        try {
+          budget?.addBytes(c.length);
+        } catch (e) {
+          req.destroy();
+          clearTimeout(deadline);
+          reject(e as Error);
+          return;
+        }
         if (size > MAX_INPUT_BYTES) {
           req.destroy();
           fail(`${what}: the answer is larger than ${MAX_INPUT_BYTES / 1048576} MiB`);
@@ -84,12 +131,12 @@ export async function getJson(endpoint: Endpoint, path: string, what: string): P
     const deadline = setTimeout(() => {
       req.destroy();
       fail(
-        `${what}: no answer from ${server} within ${seconds(timeoutMs)} (--request-timeout sets the limit)`,
+        `${what}: no answer from ${shown} within ${seconds(timeoutMs)} (${timeoutMs < endpoint.timeoutMs ? "--scan-timeout" : "--request-timeout"} sets the limit)`,
       );
     }, timeoutMs);
     req.on("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(deadline);
-      fail(`${what}: cannot reach ${server} (${e.code ?? e.message})`);
+      fail(`${what}: cannot reach ${shown} (${e.code ?? printable(e.message, 200)})`);
     });
     req.end();
   });

@@ -22,6 +22,7 @@ const USAGE = `usage:
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
   zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE] FILE|DIR|- ...
   zeroport scan --cluster [--kubeconfig FILE] [--context NAME] [--namespace NS] [--request-timeout 30s]
+                [--scan-timeout 10m] [--max-objects 200000] [--max-bytes 256Mi]
                 [--format ...] [--fail-on ...] [--config FILE]
   zeroport choose [--overlay openziti|ztm] [--dials yes|no] [--placement pod|node] [--dns yes|no]
                   [--router yes|no] [--nginx yes|no] [--cross-cluster yes|no] [--format text|json]

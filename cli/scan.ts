@@ -7,6 +7,7 @@ import type { KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
 import { UsageError, readMapping } from "./documents";
 import { clusterObjects } from "./cluster-scan";
+import { scanLimits } from "./scan-budget";
 import { parseTimeout } from "./kube-get";
 import { judgeFiles, tallyObjects } from "./scan-files";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
@@ -76,16 +77,27 @@ export async function scan(
       namespace: { type: "string" },
       kubeconfig: { type: "string" },
       "request-timeout": { type: "string" },
+      "scan-timeout": { type: "string" },
+      "max-objects": { type: "string" },
+      "max-bytes": { type: "string" },
     },
   });
   const format = flagChoice("format", values.format, SCAN_FORMATS, "text");
   const failOn = flagChoice("fail-on", values["fail-on"], FAIL_ON, "mandatory");
   if (values.cluster && positionals.length > 0)
     throw new UsageError(["scan: --cluster reads the cluster; name no FILE, DIR or - with it"]);
-  const clusterFlags = ["context", "namespace", "kubeconfig", "request-timeout"] as const;
+  const clusterFlags = [
+    "context",
+    "namespace",
+    "kubeconfig",
+    "request-timeout",
+    "scan-timeout",
+    "max-objects",
+    "max-bytes",
+  ] as const;
   if (!values.cluster && clusterFlags.some((f) => values[f] !== undefined))
     throw new UsageError([
-      "scan: --context, --namespace, --kubeconfig and --request-timeout go with --cluster",
+      `scan: ${clusterFlags.map((f) => `--${f}`).join(", ")} go with --cluster`,
     ]);
   if (!values.cluster && positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin), or --cluster"]);
@@ -101,6 +113,11 @@ export async function scan(
             values["request-timeout"] === undefined
               ? undefined
               : parseTimeout(values["request-timeout"]),
+          limits: scanLimits({
+            scanTimeout: values["scan-timeout"],
+            maxObjects: values["max-objects"],
+            maxBytes: values["max-bytes"],
+          }),
         }),
         judge,
       )

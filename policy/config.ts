@@ -1,7 +1,13 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
-import { DEFAULT_SYSTEM_NAMESPACES, GrantSchema, type ExemptionSettings } from "./grants";
+import {
+  DEFAULT_NAMESPACE_CREATORS,
+  DEFAULT_SYSTEM_NAMESPACES,
+  GrantSchema,
+  UserName,
+  type ExemptionSettings,
+} from "./grants";
 import type { EnforcementLevel, PolicyOptions } from "./model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "./rules";
 
@@ -30,6 +36,7 @@ const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
   },
   [EXPOSURE_EXEMPTIONS.name]: {
     systemNamespaces: Namespaces,
+    namespaceCreators: z.array(UserName).max(50),
     grants: z
       .array(
         GrantSchema.extend({
@@ -114,6 +121,7 @@ export function exemptionSettings(config: PackConfig): ExemptionSettings {
   const options = optionsOf(EXPOSURE_EXEMPTIONS.name, config) as Partial<ExemptionSettings>;
   return {
     systemNamespaces: options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES,
+    namespaceCreators: options.namespaceCreators ?? DEFAULT_NAMESPACE_CREATORS,
     ...(options.grants !== undefined ? { grants: options.grants } : {}),
   };
 }

@@ -22,6 +22,22 @@ export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
   "tigera-operator",
 ];
 
+/**
+ * Who may create a namespace whose name is left out of judging, besides anyone who may change the
+ * guard itself: the Tigera operator, which creates calico-system (its service account lives in
+ * tigera-operator, itself a system namespace, so only an admin puts it there).
+ */
+export const DEFAULT_NAMESPACE_CREATORS: readonly string[] = [
+  "system:serviceaccount:tigera-operator:tigera-operator",
+];
+
+/** A user name as the API server reports it (request.userInfo.username): printable, no spaces. */
+export const UserName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[\x21-\x7e]+$/, "must be a user name: printable ASCII without spaces");
+
 /** The kinds a grant can name: Services, and every kind that carries (or makes) pods. */
 export const GRANT_KINDS = [
   "Service",
@@ -92,51 +108,22 @@ export function grantId(g: Pick<Grant, "namespace" | "kind" | "name">): string {
 /** The settings `exposure-exemptions` holds for every rule. */
 export interface ExemptionSettings {
   systemNamespaces: readonly string[];
+  /** Users who may create a namespace named in systemNamespaces or exemptNamespaces. */
+  namespaceCreators: readonly string[];
   /** undefined: this config lists no grants (scan and the pack cannot see the cluster's). */
   grants?: readonly Grant[];
 }
 
-interface OwnerRef {
-  kind?: string;
-  name?: string;
-  controller?: boolean;
-}
-
 /**
- * True when the grant names this object, or the workload whose controller made it: a DaemonSet's,
- * StatefulSet's, Job's or ReplicaSet's pods through their controller reference; a Deployment's
- * ReplicaSets likewise and its pods through the ReplicaSet named `<deployment>-<pod-template-hash>`;
- * a CronJob's Jobs likewise and its pods through the Job named `<cronjob>-<number>`.
+ * True when the grant names this object. Owner references never widen a grant here: whoever
+ * writes an object writes its owner references, and the pack and `zeroport scan` cannot see who
+ * wrote it. At admission the guard counts them only from the controller that makes such objects
+ * (policy/controllers.ts); `scan --cluster` judges a controller's object through its owner only
+ * where the owner's template would make it (cli/owned-objects.ts).
  */
 export function grantCovers(grant: Grant, obj: KubeObject): boolean {
-  const meta:
-    | {
-        namespace?: string;
-        name?: string;
-        labels?: Record<string, string>;
-        ownerReferences?: OwnerRef[];
-      }
-    | undefined = obj.metadata;
-  if (meta?.namespace !== grant.namespace) return false;
-  if (obj.kind === grant.kind && meta.name === grant.name) return true;
-  const owners = (Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []).filter(
-    (r) => r.controller === true,
-  );
-  return owners.some(
-    (r) =>
-      (r.kind === grant.kind && r.name === grant.name) ||
-      (obj.kind === "Pod" &&
-        grant.kind === "Deployment" &&
-        r.kind === "ReplicaSet" &&
-        typeof meta.labels?.["pod-template-hash"] === "string" &&
-        r.name === `${grant.name}-${meta.labels["pod-template-hash"]}`) ||
-      (obj.kind === "Pod" &&
-        grant.kind === "CronJob" &&
-        r.kind === "Job" &&
-        typeof r.name === "string" &&
-        r.name.startsWith(`${grant.name}-`) &&
-        /^[0-9]+$/.test(r.name.slice(grant.name.length + 1))),
-  );
+  const meta = obj.metadata;
+  return meta?.namespace === grant.namespace && obj.kind === grant.kind && meta.name === grant.name;
 }
 
 /** True when the grant has expired at `now`. */

@@ -42,7 +42,11 @@ export function containersOf(spec: PodSpecView): { container: ContainerView; fie
   for (const field of ["containers", "initContainers", "ephemeralContainers"] as const) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    list.forEach((container, i) => out.push({ container, field: `${field}[${i}]` }));
+    // A live object from a hostile server (or a patch) may hold anything: only objects are containers.
+    list.forEach((container, i) => {
+      if (typeof container === "object" && container !== null && !Array.isArray(container))
+        out.push({ container, field: `${field}[${i}]` });
+    });
   }
   return out;
 }
@@ -52,7 +56,9 @@ export function portsOf(
   spec: PodSpecView,
 ): { container: string; field: string; port: NonNullable<ContainerView["ports"]>[number] }[] {
   return containersOf(spec).flatMap(({ container, field }) =>
-    (Array.isArray(container.ports) ? container.ports : []).map((port) => ({
+    (Array.isArray(container.ports) ? container.ports : [])
+      .filter((port) => typeof port === "object" && port !== null && !Array.isArray(port))
+      .map((port) => ({
       container: container.name ?? field,
       field,
       port,

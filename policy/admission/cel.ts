@@ -5,6 +5,7 @@
 import { EXEMPTION_ANNOTATION } from "../model";
 import { VISIBLE_TEXT_CLASS } from "../grants";
 import { POD_SPEC_PATHS } from "../pod-spec-paths";
+import { CONTROLLER_EDGES, CONTROLLER_MANAGER_USER, controllerUser } from "../controllers";
 
 /**
  * A CEL string literal. Config is validated before it gets here; this still escapes everything
@@ -102,6 +103,11 @@ function sideVariables(s: Side): { name: string; expression: string }[] {
 }
 
 const KEY = quote(EXEMPTION_ANNOTATION);
+const SA_PREFIX = controllerUser("");
+const EDGES = `[${CONTROLLER_EDGES.map(
+  (e) =>
+    `{'child': ${quote(e.child)}, 'owner': ${quote(e.owner)}, 'ownerApiVersion': ${quote(e.ownerApiVersion)}, 'serviceAccount': ${quote(e.serviceAccount)}}`,
+).join(", ")}]`;
 
 /** Variables for the object only: the exemption reason where its pods carry it, owners, times. */
 const EXEMPTION_VARIABLES = [
@@ -115,11 +121,25 @@ const EXEMPTION_VARIABLES = [
   },
   // The same visible-text test as hasVisibleText() in policy/grants.ts (RE2 and JavaScript agree).
   { name: "reasonVisible", expression: `variables.reason.matches(${quote(VISIBLE_TEXT_CLASS)})` },
+  // Which controller wrote this request: "*" for kube-controller-manager's own identity (all its
+  // controllers), a controller's service-account name in kube-system, or "" for anyone else.
+  {
+    name: "controllerWriter",
+    expression:
+      `request.userInfo.username == ${quote(CONTROLLER_MANAGER_USER)} ? '*' : ` +
+      `request.userInfo.username.startsWith(${quote(SA_PREFIX)}) ? ` +
+      `request.userInfo.username.substring(${SA_PREFIX.length}) : ''`,
+  },
+  // Controller references that count: written by the controller that makes this kind for that
+  // owner's kind (policy/controllers.ts). Anyone else's owner references are the writer's words.
   {
     name: "owners",
     expression:
-      "has(object.metadata.ownerReferences) ? " +
-      "object.metadata.ownerReferences.filter(r, has(r.controller) && r.controller == true) : []",
+      "variables.controllerWriter != '' && has(object.metadata.ownerReferences) ? " +
+      "object.metadata.ownerReferences.filter(r, has(r.controller) && r.controller == true && " +
+      `has(r.kind) && has(r.apiVersion) && ${EDGES}.exists(e, e.child == object.kind && ` +
+      "e.owner == r.kind && e.ownerApiVersion == r.apiVersion && " +
+      "(variables.controllerWriter == '*' || variables.controllerWriter == e.serviceAccount))) : []",
   },
   {
     // Admission has no clock. The API server stamps creationTimestamp on CREATE and the writer's
@@ -130,7 +150,6 @@ const EXEMPTION_VARIABLES = [
       "(has(object.metadata.managedFields) ? object.metadata.managedFields.filter(m, has(m.time)).map(m, timestamp(m.time)) : []) + " +
       "(has(object.metadata.creationTimestamp) ? [timestamp(object.metadata.creationTimestamp)] : [])",
   },
-  { name: "deleting", expression: "has(object.metadata.deletionTimestamp)" },
   { name: "name", expression: "has(object.metadata.name) ? object.metadata.name : ''" },
 ];
 

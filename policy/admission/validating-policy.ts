@@ -7,7 +7,7 @@
  * Built for a living cluster: system namespaces are left out by the binding; exemptions need the
  * annotation where the pods carry it and an admin's unexpired grant, compiled in from the config
  * (so changing a grant is a change of the policy, which only admins write); an UPDATE that exposes
- * nothing new and anything being deleted pass; every exemption used is warned about and audited.
+ * nothing new passes (also while the object is being deleted, and nothing more then); every exemption used is warned about and audited.
  */
 import { exemptionSettings, levelOf, optionsOf, type PackConfig } from "../config";
 import { dayStart, type Grant } from "../grants";
@@ -15,6 +15,7 @@ import { EXEMPTION_ANNOTATION, listOption, type EnforcementLevel } from "../mode
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES } from "../rules";
 import { list, NEW, quote, VARIABLES } from "./cel";
 import { CEL_RULES } from "./cel-rules";
+import { namespaceGuard } from "./exempt-namespaces";
 
 export { CEL_RULES } from "./cel-rules";
 
@@ -56,7 +57,7 @@ interface CompiledRule {
   violation: string;
   /** Exempt by namespace or by annotation and grant. */
   exempt: string;
-  /** The exposure was there before this UPDATE, or the object is being deleted. */
+  /** The exposure was there before this UPDATE. */
   passes: string;
   message: string;
 }
@@ -79,9 +80,9 @@ function compileRules(config: PackConfig): CompiledRule[] {
         ...(namespaces.length > 0 ? [`request.namespace in ${list(namespaces)}`] : []),
         ...(granted.length > 0 ? [`(variables.reasonVisible && (${granted.join(" || ")}))`] : []),
       ].join(" || "),
-      passes:
-        "variables.deleting || " +
-        `(request.operation == 'UPDATE' && oldObject != null && ${rule.keeps(options)})`,
+      // An object being deleted gets no pass of its own: while a finalizer holds it, its updates
+      // are judged like any other (removing the finalizer exposes nothing new, so it passes).
+      passes: `request.operation == 'UPDATE' && oldObject != null && ${rule.keeps(options)}`,
       message: rule.message,
     });
   }
@@ -140,7 +141,10 @@ export interface GuardManifests {
   bindings: Record<string, unknown>[];
 }
 
-/** The policies and bindings for a pack config: one pair per action, deny and warn. */
+/**
+ * The policies and bindings for a pack config: one pair per action, deny and warn, and one that
+ * keeps the exempt namespace names for admins (policy/admission/exempt-namespaces.ts).
+ */
 export function guardManifests(
   name: string,
   config: PackConfig,
@@ -224,6 +228,11 @@ export function guardManifests(
         matchResources: { namespaceSelector },
       },
     });
+  }
+  const squatting = namespaceGuard(`${name}-namespaces`, config, labels, denyActions);
+  if (squatting) {
+    out.policies.push(squatting.policy);
+    out.bindings.push(squatting.binding);
   }
   return out;
 }

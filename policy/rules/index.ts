@@ -38,6 +38,12 @@ export const EXPOSURE_EXEMPTIONS = {
       description:
         "Namespaces no rule judges (the guard's binding never matches them); default kube-system, kube-flannel, calico-system, tigera-operator.",
     },
+    namespaceCreators: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Users (request.userInfo.username) who may create a namespace named in systemNamespaces or a rule's exemptNamespaces, besides anyone who may change the guard itself; default the Tigera operator's service account, which creates calico-system.",
+    },
     grants: {
       type: "array",
       items: {

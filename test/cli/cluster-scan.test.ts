@@ -4,7 +4,8 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { judgedThroughOwner, listPath, PAGE_SIZE } from "../../cli/cluster-scan";
+import { listPath, PAGE_SIZE } from "../../cli/cluster-scan";
+import { judgedThroughOwner } from "../../cli/owned-objects";
 import { parseTimeout } from "../../cli/kube-get";
 import { kubeconfigFiles, safeReason } from "../../cli/kubeconfig";
 import { fakeApiServer, kubeconfigFor, type Answer } from "../helpers/fake-apiserver";

@@ -2,12 +2,14 @@ import { ZeroExposureGuard } from "../../../components/guard/zero-exposure-guard
 import type { ZeroportInputError } from "../../../components/core/validation";
 import { render } from "../../helpers/mocks";
 
-test("creates a policy and a binding per action, and nothing else", async () => {
+test("creates a policy and a binding per action and one for exempt namespace names, nothing else", async () => {
   const r = await render(() => new ZeroExposureGuard("guard"));
   expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
     "ValidatingAdmissionPolicy/zeroport-zero-exposure-deny",
+    "ValidatingAdmissionPolicy/zeroport-zero-exposure-namespaces",
     "ValidatingAdmissionPolicy/zeroport-zero-exposure-warn",
     "ValidatingAdmissionPolicyBinding/zeroport-zero-exposure-deny",
+    "ValidatingAdmissionPolicyBinding/zeroport-zero-exposure-namespaces",
     "ValidatingAdmissionPolicyBinding/zeroport-zero-exposure-warn",
   ]);
 });
@@ -28,6 +30,7 @@ test("refuses config strings that would break the guard's CEL, naming each field
           "no-service-external-ips": { allowedExternalIPs: ["192.0.2.1\r"] },
           "exposure-exemptions": {
             systemNamespaces: ["Kube-System"],
+            namespaceCreators: ["alice smith"],
             grants: [
               {
                 namespace: "shop",
@@ -45,6 +48,7 @@ test("refuses config strings that would break the guard's CEL, naming each field
   ).catch((e: unknown) => e)) as ZeroportInputError;
   expect(error.issues.map((i) => i.path)).toEqual([
     "config.exposure-exemptions.systemNamespaces[0]",
+    "config.exposure-exemptions.namespaceCreators[0]",
     "config.exposure-exemptions.grants[0].policies[0]",
     "config.exposure-exemptions.grants[0].reason",
     "config.exposure-exemptions.grants[0].owner",

@@ -55,6 +55,7 @@ test("by default, mandatory rules deny, advisory ones warn and audit, system nam
       ],
     ],
     ["zp-warn", ["loadbalancer-source-ranges"]],
+    ["zp-namespaces", ["a namespace left out of the exposure rules may be created only by an admin"]],
   ]);
   const selector = {
     matchExpressions: [
@@ -75,6 +76,7 @@ test("by default, mandatory rules deny, advisory ones warn and audit, system nam
   ).toEqual([
     ["zp-deny", "zp-deny", ["Deny"], selector],
     ["zp-warn", "zp-warn", ["Warn", "Audit"], selector],
+    ["zp-namespaces", "zp-namespaces", ["Deny"], undefined],
   ]);
 });
 
@@ -84,7 +86,7 @@ test("system namespaces and the deny binding's actions are configurable", () => 
     { "exposure-exemptions": { systemNamespaces: [] } },
     { denyActions: ["Warn", "Audit"] },
   );
-  expect((bindings as Binding[]).map((b) => b.spec)).toEqual([
+  expect((bindings as Binding[]).slice(0, 2).map((b) => b.spec)).toEqual([
     {
       policyName: "zp-deny",
       validationActions: ["Warn", "Audit"],
@@ -126,12 +128,77 @@ test("levels, exempt namespaces and allow-lists come from the pack config", () =
   );
 });
 
-test("an UPDATE that keeps its exposure and anything being deleted pass", () => {
+test("an UPDATE passes only when it keeps its exposure, also while the object is being deleted", () => {
   const deny = guardManifests("zp", {}).policies[0] as Policy;
+  // No pass for deletionTimestamp: a tenant's own finalizer would hold the object open for any
+  // change (issue 27); removing a finalizer changes nothing the rules read, so it keeps.
   expect(variable(deny, "hostNetworkPodsPasses")).toBe(
-    "variables.deleting || (request.operation == 'UPDATE' && oldObject != null && variables.oldHostNetwork)",
+    "request.operation == 'UPDATE' && oldObject != null && variables.oldHostNetwork",
   );
-  expect(variable(deny, "deleting")).toBe("has(object.metadata.deletionTimestamp)");
+  expect(variable(deny, "deleting")).toBeUndefined();
+  expect(JSON.stringify(deny)).not.toContain("deletionTimestamp");
+});
+
+test("owner references count only from the controller that makes that kind for that owner", () => {
+  const deny = guardManifests("zp", {}).policies[0] as Policy;
+  expect(variable(deny, "controllerWriter")).toBe(
+    "request.userInfo.username == 'system:kube-controller-manager' ? '*' : " +
+      "request.userInfo.username.startsWith('system:serviceaccount:kube-system:') ? " +
+      "request.userInfo.username.substring(34) : ''",
+  );
+  const owners = variable(deny, "owners") ?? "";
+  expect(owners.startsWith("variables.controllerWriter != '' && ")).toBe(true);
+  for (const edge of [
+    "{'child': 'Pod', 'owner': 'DaemonSet', 'ownerApiVersion': 'apps/v1', 'serviceAccount': 'daemon-set-controller'}",
+    "{'child': 'Pod', 'owner': 'ReplicaSet', 'ownerApiVersion': 'apps/v1', 'serviceAccount': 'replicaset-controller'}",
+    "{'child': 'ReplicaSet', 'owner': 'Deployment', 'ownerApiVersion': 'apps/v1', 'serviceAccount': 'deployment-controller'}",
+    "{'child': 'Job', 'owner': 'CronJob', 'ownerApiVersion': 'batch/v1', 'serviceAccount': 'cronjob-controller'}",
+  ])
+    expect(owners).toContain(edge);
+  expect(owners).toContain(
+    "(variables.controllerWriter == '*' || variables.controllerWriter == e.serviceAccount)",
+  );
+});
+
+test("exempt namespace names can be created only by an admin or a listed creator", () => {
+  const config = { "no-host-ports": { exemptNamespaces: ["edge"] } };
+  const { policies, bindings } = guardManifests("zp", config);
+  const ns = (policies as Policy[]).find((p) => p.metadata.name === "zp-namespaces");
+  expect(ns?.spec.validations.map((v) => v.expression)).toEqual([
+    "!(has(object.metadata.name) && object.metadata.name in " +
+      "['kube-system', 'kube-flannel', 'calico-system', 'tigera-operator', 'edge']) || " +
+      "request.userInfo.username in ['system:serviceaccount:tigera-operator:tigera-operator'] || " +
+      "authorizer.group('admissionregistration.k8s.io').resource('validatingadmissionpolicies')" +
+      ".name('zp-namespaces').check('update').allowed()",
+  ]);
+  expect((ns as unknown as { spec: { matchConstraints: unknown } }).spec.matchConstraints).toEqual({
+    resourceRules: [
+      { apiGroups: [""], apiVersions: ["*"], resources: ["namespaces"], operations: ["CREATE"] },
+    ],
+  });
+  // Its binding has no namespaceSelector: for a Namespace it would select the namespace itself.
+  expect((bindings as Binding[]).find((b) => b.metadata.name === "zp-namespaces")?.spec).toEqual({
+    policyName: "zp-namespaces",
+    validationActions: ["Deny"],
+    matchResources: {},
+  });
+  // A staged rollout stages it too; no exempt name at all, no policy.
+  const staged = guardManifests("zp", {}, { denyActions: ["Warn", "Audit"] });
+  expect(
+    (staged.bindings as Binding[]).find((b) => b.metadata.name === "zp-namespaces")?.spec
+      .validationActions,
+  ).toEqual(["Warn", "Audit"]);
+  const none = guardManifests("zp", {
+    "exposure-exemptions": { systemNamespaces: [], namespaceCreators: [] },
+  });
+  expect((none.policies as Policy[]).map((p) => p.metadata.name)).toEqual(["zp-deny", "zp-warn"]);
+  // An admin may list the creators (an operator that makes its own system namespace).
+  const listed = guardManifests("zp", {
+    "exposure-exemptions": { namespaceCreators: ["system:serviceaccount:ops:installer"] },
+  }).policies as Policy[];
+  expect(listed.at(-1)?.spec.validations[0]?.expression).toContain(
+    "request.userInfo.username in ['system:serviceaccount:ops:installer']",
+  );
 });
 
 test("the exemption is read where the pods carry it, with visible text", () => {
@@ -150,7 +217,7 @@ test("without grants, the annotation exempts nothing at admission", () => {
   expect(variable(deny, "exemptionsUsed")).toBe("[]");
 });
 
-test("a grant compiles to its namespace, its workload and its pods, until its day", () => {
+test("a grant compiles to its namespace, its workload and what its controllers make, until its day", () => {
   const { policies } = guardManifests("zp", { "exposure-exemptions": { grants: [GRANT] } });
   const [deny, warn] = policies as Policy[];
   expect(variable(deny, "noHostPortsExempt")).toBe(
