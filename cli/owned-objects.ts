@@ -65,9 +65,7 @@ export function judgedThroughOwner<T extends Owned>(objects: readonly T[]): Set<
   const covered = new Set<T>();
   for (const o of objects) {
     const refs = Array.isArray(o.metadata?.ownerReferences) ? o.metadata.ownerReferences : [];
-    const ref = refs.find(
-      (r) => typeof r === "object" && r !== null && r.controller === true,
-    );
+    const ref = refs.find((r) => typeof r === "object" && r !== null && r.controller === true);
     const owner = typeof ref?.uid === "string" ? byUid.get(ref.uid) : undefined;
     if (
       owner &&

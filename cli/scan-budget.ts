@@ -43,7 +43,9 @@ export function parseBytes(value: string): number {
 export function parseCount(flag: string, value: string): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!(n > 0) || !Number.isSafeInteger(n))
-    throw new UsageError([`--${flag}: must be a positive whole number (got ${JSON.stringify(value)})`]);
+    throw new UsageError([
+      `--${flag}: must be a positive whole number (got ${JSON.stringify(value)})`,
+    ]);
   return n;
 }
 

@@ -21,13 +21,43 @@ export interface ControllerEdge {
 }
 
 export const CONTROLLER_EDGES: readonly ControllerEdge[] = [
-  { child: "Pod", owner: "ReplicaSet", ownerApiVersion: "apps/v1", serviceAccount: "replicaset-controller" },
-  { child: "Pod", owner: "DaemonSet", ownerApiVersion: "apps/v1", serviceAccount: "daemon-set-controller" },
-  { child: "Pod", owner: "StatefulSet", ownerApiVersion: "apps/v1", serviceAccount: "statefulset-controller" },
+  {
+    child: "Pod",
+    owner: "ReplicaSet",
+    ownerApiVersion: "apps/v1",
+    serviceAccount: "replicaset-controller",
+  },
+  {
+    child: "Pod",
+    owner: "DaemonSet",
+    ownerApiVersion: "apps/v1",
+    serviceAccount: "daemon-set-controller",
+  },
+  {
+    child: "Pod",
+    owner: "StatefulSet",
+    ownerApiVersion: "apps/v1",
+    serviceAccount: "statefulset-controller",
+  },
   { child: "Pod", owner: "Job", ownerApiVersion: "batch/v1", serviceAccount: "job-controller" },
-  { child: "Pod", owner: "ReplicationController", ownerApiVersion: "v1", serviceAccount: "replication-controller" },
-  { child: "ReplicaSet", owner: "Deployment", ownerApiVersion: "apps/v1", serviceAccount: "deployment-controller" },
-  { child: "Job", owner: "CronJob", ownerApiVersion: "batch/v1", serviceAccount: "cronjob-controller" },
+  {
+    child: "Pod",
+    owner: "ReplicationController",
+    ownerApiVersion: "v1",
+    serviceAccount: "replication-controller",
+  },
+  {
+    child: "ReplicaSet",
+    owner: "Deployment",
+    ownerApiVersion: "apps/v1",
+    serviceAccount: "deployment-controller",
+  },
+  {
+    child: "Job",
+    owner: "CronJob",
+    ownerApiVersion: "batch/v1",
+    serviceAccount: "cronjob-controller",
+  },
 ];
 
 /** kube-controller-manager's own identity, used by every controller without per-controller credentials. */

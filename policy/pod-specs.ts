@@ -59,9 +59,9 @@ export function portsOf(
     (Array.isArray(container.ports) ? container.ports : [])
       .filter((port) => typeof port === "object" && port !== null && !Array.isArray(port))
       .map((port) => ({
-      container: container.name ?? field,
-      field,
-      port,
-    })),
+        container: container.name ?? field,
+        field,
+        port,
+      })),
   );
 }

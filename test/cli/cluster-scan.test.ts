@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { listPath, PAGE_SIZE } from "../../cli/cluster-scan";
-import { judgedThroughOwner } from "../../cli/owned-objects";
+import { judgedThroughOwner, madeFromTemplate, nodeExposure } from "../../cli/owned-objects";
 import { parseTimeout } from "../../cli/kube-get";
 import { kubeconfigFiles, safeReason } from "../../cli/kubeconfig";
 import { fakeApiServer, kubeconfigFor, type Answer } from "../helpers/fake-apiserver";
@@ -42,22 +42,49 @@ const svc = (name: string, type = "ClusterIP") => ({
 const hostPortSpec = {
   containers: [{ name: "c", image: "x:1", ports: [{ containerPort: 80, hostPort: 80 }] }],
 };
-const owned = (kind: string, name: string, uid: string, owner?: string) => ({
-  kind,
-  metadata: {
-    name,
-    namespace: "shop",
-    uid,
-    ...(owner
-      ? {
-          ownerReferences: [
-            { uid: owner, controller: true, kind: "X", name: "x", apiVersion: "v1" },
-          ],
-        }
-      : {}),
-  },
-  spec: kind === "Pod" ? hostPortSpec : { selector: {}, template: { spec: hostPortSpec } },
-});
+const API_VERSION: Record<string, string> = {
+  Deployment: "apps/v1",
+  ReplicaSet: "apps/v1",
+  DaemonSet: "apps/v1",
+  Pod: "v1",
+  Service: "v1",
+  ConfigMap: "v1",
+  Rollout: "argoproj.io/v1alpha1",
+};
+/** A live object; `owner` is `Kind/uid`, written as a controller reference. */
+const owned = (
+  kind: string,
+  name: string,
+  uid: string,
+  owner?: string,
+  spec: Record<string, unknown> = hostPortSpec,
+) => {
+  const [ownerKind = "", ownerUid = ""] = owner?.split("/") ?? [];
+  return {
+    kind,
+    apiVersion: API_VERSION[kind],
+    metadata: {
+      name,
+      namespace: "shop",
+      uid,
+      ...(owner
+        ? {
+            ownerReferences: [
+              {
+                uid: ownerUid,
+                controller: true,
+                kind: ownerKind,
+                name: "x",
+                apiVersion: API_VERSION[ownerKind] ?? "v1",
+              },
+            ],
+          }
+        : {}),
+    },
+    spec: kind === "Pod" ? spec : { selector: {}, template: { spec } },
+  };
+};
+const hostNetworkSpec = { hostNetwork: true, containers: [{ name: "agent", image: "x:1" }] };
 
 describe("pure parts", () => {
   test("list paths for core and grouped kinds, cluster-wide and namespaced", () => {
@@ -68,16 +95,65 @@ describe("pure parts", () => {
     expect(listPath("batch/v1", "CronJob")).toBe("/apis/batch/v1/cronjobs");
   });
 
-  test("an owner hides what it controls only when it is listed and judged", () => {
+  test("an owner hides an object only when its controller makes that kind and its template would make it", () => {
     const deploy = owned("Deployment", "web", "d1");
-    const rs = owned("ReplicaSet", "web-1", "r1", "d1");
-    const pod = owned("Pod", "web-1-a", "p1", "r1");
-    const byConfigMap = owned("Pod", "cm-owned", "p2", "configmap-uid");
-    const byRollout = owned("ReplicaSet", "rollout-1", "r2", "argo-rollout-uid");
-    const cycleA = owned("Pod", "a", "ca", "cb");
-    const cycleB = owned("Pod", "b", "cb", "ca");
-    const covered = judgedThroughOwner([deploy, rs, pod, byConfigMap, byRollout, cycleA, cycleB]);
+    const rs = owned("ReplicaSet", "web-1", "r1", "Deployment/d1");
+    const pod = owned("Pod", "web-1-a", "p1", "ReplicaSet/r1");
+    const byConfigMap = owned("Pod", "cm-owned", "p2", "ConfigMap/configmap-uid");
+    const byRollout = owned("ReplicaSet", "rollout-1", "r2", "Rollout/argo-rollout-uid");
+    // What a tenant writes to hide (issue 27): a clean Service as the controller of a hostNetwork
+    // Deployment and of a Pod; a Pod under the right ReplicaSet that opens a port its template lacks.
+    const clean = owned("Service", "clean", "s1");
+    const hiddenDeploy = owned("Deployment", "agent", "d2", "Service/s1", hostNetworkSpec);
+    const hiddenPod = owned("Pod", "agent-pod", "p3", "Service/s1", hostNetworkSpec);
+    const extraPort = owned("Pod", "web-1-b", "p4", "ReplicaSet/r1", {
+      containers: [{ name: "c", image: "x:1", ports: [{ containerPort: 22, hostPort: 2222 }] }],
+    });
+    const netPod = owned("Pod", "web-1-c", "p5", "ReplicaSet/r1", hostNetworkSpec);
+    // The owner's kind must be what the reference says: a Deployment named as a ReplicaSet.
+    const liar = owned("Pod", "liar", "p6", "ReplicaSet/d1");
+    const covered = judgedThroughOwner([
+      deploy,
+      rs,
+      pod,
+      byConfigMap,
+      byRollout,
+      clean,
+      hiddenDeploy,
+      hiddenPod,
+      extraPort,
+      netPod,
+      liar,
+    ]);
     expect([...covered].map((o) => o.metadata?.name)).toEqual(["web-1", "web-1-a"]);
+  });
+
+  test("the template makes the pod when the pod exposes nothing more: hostNetwork ports defaulted", () => {
+    const template = {
+      hostNetwork: true,
+      containers: [{ name: "a", ports: [{ containerPort: 9100 }] }],
+    };
+    const live = {
+      hostNetwork: true,
+      containers: [
+        { name: "a", ports: [{ containerPort: 9100, hostPort: 9100, protocol: "TCP" }] },
+      ],
+    };
+    const ds = owned("DaemonSet", "ne", "ds1", undefined, template);
+    const pod = owned("Pod", "ne-x", "p1", "DaemonSet/ds1", live);
+    expect(madeFromTemplate(pod, ds)).toBe(true);
+    expect(madeFromTemplate(ds, pod)).toBe(true);
+    const udp = owned("Pod", "ne-y", "p2", "DaemonSet/ds1", {
+      ...live,
+      containers: [{ name: "a", ports: [{ containerPort: 9100, protocol: "UDP" }] }],
+    });
+    expect(madeFromTemplate(udp, ds)).toBe(false);
+    expect(
+      nodeExposure(owned("Pod", "n", "p3", undefined, { containers: [null] } as never)),
+    ).toEqual({
+      hostNetwork: false,
+      ports: new Set(),
+    });
   });
 
   test("--request-timeout takes kubectl's spellings and refuses zero", () => {
@@ -147,11 +223,14 @@ describe("scan --cluster against a stand-in API server", () => {
     routes["/apis/apps/v1/deployments"] = () => list([owned("Deployment", "web", "d1")]);
     routes["/apis/apps/v1/replicasets"] = () =>
       list([
-        owned("ReplicaSet", "web-1", "r1", "d1"),
-        owned("ReplicaSet", "rollout-1", "r2", "rollout-uid"),
+        owned("ReplicaSet", "web-1", "r1", "Deployment/d1"),
+        owned("ReplicaSet", "rollout-1", "r2", "Rollout/rollout-uid"),
       ]);
     routes["/api/v1/pods"] = () =>
-      list([owned("Pod", "web-1-a", "p1", "r1"), owned("Pod", "cm-owned", "p2", "cm-uid")]);
+      list([
+        owned("Pod", "web-1-a", "p1", "ReplicaSet/r1"),
+        owned("Pod", "cm-owned", "p2", "ConfigMap/cm-uid"),
+      ]);
     const r = await scanJson();
     expect(r.code).toBe(1);
     const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
@@ -162,6 +241,143 @@ describe("scan --cluster against a stand-in API server", () => {
       "Pod/cm-owned",
       "ReplicaSet/rollout-1",
     ]);
+  });
+
+  test("objects that name a clean Service as controller are judged (issue 27)", async () => {
+    routes["/api/v1/services"] = () => list([owned("Service", "clean", "s1")]);
+    routes["/apis/apps/v1/deployments"] = () =>
+      list([owned("Deployment", "agent", "d2", "Service/s1", hostNetworkSpec)]);
+    routes["/apis/apps/v1/daemonsets"] = () =>
+      list([owned("DaemonSet", "node-agent", "ds2", "Service/s1", hostNetworkSpec)]);
+    routes["/api/v1/pods"] = () =>
+      list([owned("Pod", "shell", "p3", "Service/s1", hostNetworkSpec)]);
+    const r = await scanJson();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
+      (v) => `${v.kind}/${v.name}`,
+    );
+    expect([...new Set(names)].sort()).toEqual([
+      "DaemonSet/node-agent",
+      "Deployment/agent",
+      "Pod/shell",
+    ]);
+  });
+
+  test("a Pod with `containers: [null]` is judged, never exit 3", async () => {
+    routes["/api/v1/pods"] = () =>
+      list([
+        { metadata: { name: "odd", namespace: "shop" }, spec: { containers: [null] } },
+        {
+          metadata: { name: "odd-net", namespace: "shop" },
+          spec: { hostNetwork: true, containers: [null, { name: "c", ports: [null] }] },
+        },
+      ]);
+    const r = await scanJson();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const verdicts = JSON.parse(r.stdout) as { policy: string; name: string }[];
+    expect(verdicts.map((v) => `${v.policy} ${v.name}`)).toEqual(["host-network-pods odd-net"]);
+  });
+
+  test("alternating continue tokens (a, b, a) end the scan: exit 2", async () => {
+    routes["/api/v1/services"] = (url) =>
+      list([], url.searchParams.get("continue") === "a" ? "b" : "a");
+    const r = await scanJson();
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(
+      "zeroport: cluster:fake: GET /api/v1/services: the server repeats a page (a continue token came back); the scan is incomplete\n",
+    );
+    expect(server.requests.length).toBe(3);
+  });
+
+  test("ever-new continue tokens end at the page bound: exit 2, a bounded number of requests", async () => {
+    let n = 0;
+    routes["/api/v1/services"] = () => list([], `t${(n += 1)}`);
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--max-objects",
+      "1000",
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    // 1000 objects in pages of 500 make 2 pages; 4x that and 4 a list for short pages: 48.
+    expect(r.stderr).toBe(
+      "zeroport: cluster:fake: the server sent more than 48 pages for 0 objects: it does not stop paging; the scan is incomplete\n",
+    );
+    expect(server.requests.length).toBe(49);
+  });
+
+  test("endless fat pages end at --max-bytes for the whole scan, not per answer: exit 2", async () => {
+    const fat = "x".repeat(1024 * 1024);
+    let n = 0;
+    routes["/api/v1/services"] = () =>
+      list(
+        [{ metadata: { name: `s${n}`, namespace: "shop", annotations: { fat } } }],
+        `t${(n += 1)}`,
+      );
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--max-bytes",
+      "8Mi",
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(
+      "zeroport: cluster:fake: the answers add up to more than 8 MiB (--max-bytes sets the limit; --namespace scans less); the scan is incomplete\n",
+    );
+    expect(server.requests.length).toBeLessThanOrEqual(9);
+  });
+
+  test("more objects than --max-objects end the scan: exit 2", async () => {
+    routes["/api/v1/services"] = () => list(Array.from({ length: 30 }, (_, i) => svc(`s${i}`)));
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--max-objects",
+      "20",
+    );
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "zeroport: cluster:fake: more than 20 objects (--max-objects sets the limit; --namespace scans less); the scan is incomplete\n",
+    ]);
+  });
+
+  test("the whole scan is bounded by --scan-timeout, whatever the per-request bound", async () => {
+    routes["/api/v1/services"] = () => "hang";
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfig,
+      "--scan-timeout",
+      "500ms",
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toMatch(
+      /^zeroport: cluster:fake: listing Services: no answer from http:\/\/127\.0\.0\.1:\d+ within \d+ms \(--scan-timeout sets the limit\)\n$/,
+    );
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  test.each([
+    ["--max-bytes", "lots", /^zeroport: --max-bytes: must be a positive size/],
+    ["--max-objects", "0", /^zeroport: --max-objects: must be a positive whole number/],
+    ["--scan-timeout", "never", /^zeroport: --scan-timeout: must be a positive duration/],
+  ])("%s %s is a usage error", async (flag, value, message) => {
+    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig, flag, value);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 
   test("a server that never answers is given up on at --request-timeout: exit 2, never a hang", async () => {
@@ -214,7 +430,7 @@ describe("scan --cluster against a stand-in API server", () => {
     r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
     expect([r.code, r.stderr]).toEqual([
       2,
-      "zeroport: cluster:fake: GET /api/v1/services: the server repeats a page\n",
+      "zeroport: cluster:fake: GET /api/v1/services: the server repeats a page (a continue token came back); the scan is incomplete\n",
     ]);
     routes["/api/v1/services"] = () => ({
       status: 403,
@@ -225,6 +441,57 @@ describe("scan --cluster against a stand-in API server", () => {
       2,
       "zeroport: cluster:fake: listing Services: HTTP 403 services is forbidden\\u{a}zeroport: all clear\n",
     ]);
+  });
+
+  test("a password in the server URL is never printed", async () => {
+    await server.close();
+    const withPassword = server.url.replace("http://", "http://admin:hunter2-secret@");
+    const r = await zeroport(
+      {},
+      "scan",
+      "--cluster",
+      "--kubeconfig",
+      kubeconfigFor(withPassword, TOKEN),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `zeroport: cluster:fake: listing Services: cannot reach ${server.url} (ECONNREFUSED)\n`,
+    );
+    expect(r.stderr + r.stdout).not.toMatch(/hunter2|admin/);
+  });
+
+  test("a failing exec credential plugin's output (a token in it) is never printed", async () => {
+    const plugin = tempFile(
+      "plugin.sh",
+      `#!/bin/sh\necho "token ${TOKEN} was refused" >&2\necho '{"status":{"token":"${TOKEN}"' \nexit 1\n`,
+    );
+    fs.chmodSync(plugin, 0o755);
+    const exec = [
+      "- name: exec-user",
+      "  user:",
+      "    exec:",
+      "      apiVersion: client.authentication.k8s.io/v1",
+      `      command: ${plugin}`,
+      "      interactiveMode: Never",
+    ].join("\n");
+    const config = kubeconfigFor(server.url, TOKEN).replace(
+      /^- name: tenant$/m,
+      "- name: tenant-unused",
+    );
+    const file = tempFile(
+      "exec-config",
+      fs
+        .readFileSync(config, "utf8")
+        .replace("users:\n", `users:\n${exec}\n`)
+        .replace("user: tenant}", "user: exec-user}"),
+    );
+    for (const exit of ["exit 1", "exit 0"]) {
+      fs.writeFileSync(plugin, fs.readFileSync(plugin, "utf8").replace(/exit \d/, exit));
+      const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^zeroport: cluster:fake: cannot get the credentials: /);
+      for (const part of TOKEN.split(".")) expect(r.stderr + r.stdout).not.toContain(part);
+    }
   });
 
   test("a server that is down is exit 2 naming it", async () => {
