@@ -99,7 +99,7 @@ export async function getJson(
         } catch (e) {
           req.destroy();
           clearTimeout(deadline);
-          reject(e as Error);
+          reject(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         if (size > MAX_INPUT_BYTES) {

@@ -36,7 +36,7 @@ const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
   },
   [EXPOSURE_EXEMPTIONS.name]: {
     systemNamespaces: Namespaces,
-    namespaceCreators: z.array(UserName).max(50),
+    namespaceCreators: z.record(DnsLabel, z.array(UserName).max(20)),
     grants: z
       .array(
         GrantSchema.extend({

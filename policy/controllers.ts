@@ -5,7 +5,8 @@
  * that makes objects of that kind for owners of that kind: kube-controller-manager, as
  * `system:kube-controller-manager` (one identity for all its controllers) or, with
  * `--use-service-account-credentials` (kubeadm's default), as the controller's own service account
- * in kube-system (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy/controller_policy.go).
+ * in kube-system, named as each controller asks for its client (kubernetes v1.36.1
+ * cmd/kube-controller-manager/app/apps.go:44,76,103,129, batch.go:44,82, core.go:461).
  * Neither identity can be taken by a tenant: one is a client certificate the control plane holds,
  * the other a service account in kube-system, which only admins write.
  */

@@ -23,13 +23,13 @@ export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
 ];
 
 /**
- * Who may create a namespace whose name is left out of judging, besides anyone who may change the
- * guard itself: the Tigera operator, which creates calico-system (its service account lives in
+ * Who may create which namespace that is left out of judging, besides anyone who may change the
+ * guard itself: the Tigera operator creates calico-system (its service account lives in
  * tigera-operator, itself a system namespace, so only an admin puts it there).
  */
-export const DEFAULT_NAMESPACE_CREATORS: readonly string[] = [
-  "system:serviceaccount:tigera-operator:tigera-operator",
-];
+export const DEFAULT_NAMESPACE_CREATORS: Readonly<Record<string, readonly string[]>> = {
+  "calico-system": ["system:serviceaccount:tigera-operator:tigera-operator"],
+};
 
 /** A user name as the API server reports it (request.userInfo.username): printable, no spaces. */
 export const UserName = z
@@ -108,8 +108,8 @@ export function grantId(g: Pick<Grant, "namespace" | "kind" | "name">): string {
 /** The settings `exposure-exemptions` holds for every rule. */
 export interface ExemptionSettings {
   systemNamespaces: readonly string[];
-  /** Users who may create a namespace named in systemNamespaces or exemptNamespaces. */
-  namespaceCreators: readonly string[];
+  /** Per exempt namespace name, the users (besides admins) who may create it. */
+  namespaceCreators: Readonly<Record<string, readonly string[]>>;
   /** undefined: this config lists no grants (scan and the pack cannot see the cluster's). */
   grants?: readonly Grant[];
 }

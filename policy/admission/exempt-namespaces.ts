@@ -4,8 +4,8 @@
  * `calico-system` on a cluster without Calico and expose the node from it. This policy closes that
  * at admission: a namespace of such a name may be created only by someone who may change the
  * guard itself (asked of the API server's authorizer, so kubeadm's cluster-admins, system:masters
- * and cloud admins alike), or by a user the admin lists in exposure-exemptions.namespaceCreators
- * (by default the Tigera operator, which creates calico-system). kube-system and the other
+ * and cloud admins alike), or by a user the admin lists for that name in
+ * exposure-exemptions.namespaceCreators (by default the Tigera operator, for calico-system). kube-system and the other
  * namespaces the API server makes are created by the API server itself, in system:masters.
  */
 import { exemptionSettings, levelOf, optionsOf, type PackConfig } from "../config";
@@ -33,7 +33,12 @@ export function namespaceGuard(
 ): { policy: Record<string, unknown>; binding: Record<string, unknown> } | undefined {
   const names = exemptNamespaceNames(config);
   if (names.length === 0) return undefined;
-  const creators = exemptionSettings(config).namespaceCreators;
+  const creators = Object.entries(exemptionSettings(config).namespaceCreators)
+    .filter(([ns, users]) => names.includes(ns) && users.length > 0)
+    .map(
+      ([ns, users]) =>
+        `(object.metadata.name == ${quote(ns)} && request.userInfo.username in ${list(users)})`,
+    );
   const mayChangeGuard =
     "authorizer.group('admissionregistration.k8s.io').resource('validatingadmissionpolicies')" +
     `.name(${quote(policyName)}).check('update').allowed()`;
@@ -57,7 +62,7 @@ export function namespaceGuard(
         {
           expression:
             `!(has(object.metadata.name) && object.metadata.name in ${list(names)}) || ` +
-            (creators.length > 0 ? `request.userInfo.username in ${list(creators)} || ` : "") +
+            creators.map((c) => `${c} || `).join("") +
             mayChangeGuard,
           messageExpression:
             "'namespace ' + object.metadata.name + " +

@@ -39,10 +39,10 @@ export const EXPOSURE_EXEMPTIONS = {
         "Namespaces no rule judges (the guard's binding never matches them); default kube-system, kube-flannel, calico-system, tigera-operator.",
     },
     namespaceCreators: {
-      type: "array",
-      items: { type: "string" },
+      type: "object",
+      additionalProperties: { type: "array", items: { type: "string" } },
       description:
-        "Users (request.userInfo.username) who may create a namespace named in systemNamespaces or a rule's exemptNamespaces, besides anyone who may change the guard itself; default the Tigera operator's service account, which creates calico-system.",
+        "Per namespace name from systemNamespaces or a rule's exemptNamespaces, the users (request.userInfo.username) who may create it besides anyone who may change the guard; default calico-system: the Tigera operator's service account.",
     },
     grants: {
       type: "array",

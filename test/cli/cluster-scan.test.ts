@@ -148,9 +148,7 @@ describe("pure parts", () => {
       containers: [{ name: "a", ports: [{ containerPort: 9100, protocol: "UDP" }] }],
     });
     expect(madeFromTemplate(udp, ds)).toBe(false);
-    expect(
-      nodeExposure(owned("Pod", "n", "p3", undefined, { containers: [null] } as never)),
-    ).toEqual({
+    expect(nodeExposure(owned("Pod", "n", "p3", undefined, { containers: [null] }))).toEqual({
       hostNetwork: false,
       ports: new Set(),
     });

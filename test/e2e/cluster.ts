@@ -35,7 +35,15 @@ export interface Cluster {
 export function createCluster(
   name: string,
   extraBinaries: string[] = [],
-  options: { audit?: boolean } = {},
+  options: {
+    audit?: boolean;
+    /**
+     * "service-accounts": kube-controller-manager runs each controller as its own service account
+     * in kube-system (--use-service-account-credentials, kubeadm's default); otherwise all of them
+     * act as system:kube-controller-manager.
+     */
+    controllerCredentials?: "service-accounts";
+  } = {},
 ): Cluster {
   const missing = [...CONTROL_PLANE, ...extraBinaries].filter(
     (b) => !fs.existsSync(path.join(BIN, b)),
@@ -58,7 +66,10 @@ export function createCluster(
   const config = path.join(workdir, "kwok.yaml");
   fs.writeFileSync(
     config,
-    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n",
+    "apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n" +
+      (options.controllerCredentials === "service-accounts"
+        ? 'componentsPatches:\n- name: kube-controller-manager\n  extraArgs:\n  - key: use-service-account-credentials\n    value: "true"\n'
+        : ""),
   );
   // With `audit`, the API server logs request metadata (and admission's audit annotations) for
   // workloads and Services to <workdir>/clusters/<name>/logs/audit.log.

@@ -16,7 +16,7 @@ const GRANT: Grant = {
   expires: "2027-01-01",
 };
 const ctx = (grants?: Grant[], systemNamespaces = DEFAULT_SYSTEM_NAMESPACES): JudgeContext => ({
-  settings: { systemNamespaces, namespaceCreators: [], ...(grants ? { grants } : {}) },
+  settings: { systemNamespaces, namespaceCreators: {}, ...(grants ? { grants } : {}) },
   now: NOW,
 });
 const hostNet = podSpec({ hostNetwork: true });

@@ -53,7 +53,10 @@ describe("grantCovers", () => {
     expect(grantCovers(grant(), pod({ kind: "DaemonSet", name: "node-exporter" }))).toBe(false);
     const gw = grant({ kind: "Deployment", name: "gw" });
     expect(
-      grantCovers(gw, pod({ kind: "ReplicaSet", name: "gw-7d9f" }, { "pod-template-hash": "7d9f" })),
+      grantCovers(
+        gw,
+        pod({ kind: "ReplicaSet", name: "gw-7d9f" }, { "pod-template-hash": "7d9f" }),
+      ),
     ).toBe(false);
     expect(
       grantCovers(gw, {

@@ -30,7 +30,7 @@ test("refuses config strings that would break the guard's CEL, naming each field
           "no-service-external-ips": { allowedExternalIPs: ["192.0.2.1\r"] },
           "exposure-exemptions": {
             systemNamespaces: ["Kube-System"],
-            namespaceCreators: ["alice smith"],
+            namespaceCreators: { "calico-system": ["alice smith"] },
             grants: [
               {
                 namespace: "shop",
@@ -48,7 +48,7 @@ test("refuses config strings that would break the guard's CEL, naming each field
   ).catch((e: unknown) => e)) as ZeroportInputError;
   expect(error.issues.map((i) => i.path)).toEqual([
     "config.exposure-exemptions.systemNamespaces[0]",
-    "config.exposure-exemptions.namespaceCreators[0]",
+    "config.exposure-exemptions.namespaceCreators.calico-system[0]",
     "config.exposure-exemptions.grants[0].policies[0]",
     "config.exposure-exemptions.grants[0].reason",
     "config.exposure-exemptions.grants[0].owner",

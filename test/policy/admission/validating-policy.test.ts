@@ -55,7 +55,10 @@ test("by default, mandatory rules deny, advisory ones warn and audit, system nam
       ],
     ],
     ["zp-warn", ["loadbalancer-source-ranges"]],
-    ["zp-namespaces", ["a namespace left out of the exposure rules may be created only by an admin"]],
+    [
+      "zp-namespaces",
+      ["a namespace left out of the exposure rules may be created only by an admin"],
+    ],
   ]);
   const selector = {
     matchExpressions: [
@@ -167,7 +170,7 @@ test("exempt namespace names can be created only by an admin or a listed creator
   expect(ns?.spec.validations.map((v) => v.expression)).toEqual([
     "!(has(object.metadata.name) && object.metadata.name in " +
       "['kube-system', 'kube-flannel', 'calico-system', 'tigera-operator', 'edge']) || " +
-      "request.userInfo.username in ['system:serviceaccount:tigera-operator:tigera-operator'] || " +
+      "(object.metadata.name == 'calico-system' && request.userInfo.username in ['system:serviceaccount:tigera-operator:tigera-operator']) || " +
       "authorizer.group('admissionregistration.k8s.io').resource('validatingadmissionpolicies')" +
       ".name('zp-namespaces').check('update').allowed()",
   ]);
@@ -189,15 +192,21 @@ test("exempt namespace names can be created only by an admin or a listed creator
       .validationActions,
   ).toEqual(["Warn", "Audit"]);
   const none = guardManifests("zp", {
-    "exposure-exemptions": { systemNamespaces: [], namespaceCreators: [] },
+    "exposure-exemptions": { systemNamespaces: [], namespaceCreators: {} },
   });
   expect((none.policies as Policy[]).map((p) => p.metadata.name)).toEqual(["zp-deny", "zp-warn"]);
   // An admin may list the creators (an operator that makes its own system namespace).
   const listed = guardManifests("zp", {
-    "exposure-exemptions": { namespaceCreators: ["system:serviceaccount:ops:installer"] },
+    "exposure-exemptions": {
+      systemNamespaces: ["kube-system", "ops"],
+      namespaceCreators: { ops: ["system:serviceaccount:ops-installer:installer"], other: ["x"] },
+    },
   }).policies as Policy[];
-  expect(listed.at(-1)?.spec.validations[0]?.expression).toContain(
-    "request.userInfo.username in ['system:serviceaccount:ops:installer']",
+  expect(listed.at(-1)?.spec.validations[0]?.expression).toBe(
+    "!(has(object.metadata.name) && object.metadata.name in ['kube-system', 'ops']) || " +
+      "(object.metadata.name == 'ops' && request.userInfo.username in ['system:serviceaccount:ops-installer:installer']) || " +
+      "authorizer.group('admissionregistration.k8s.io').resource('validatingadmissionpolicies')" +
+      ".name('zp-namespaces').check('update').allowed()",
   );
 });
 
