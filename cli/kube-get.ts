@@ -47,14 +47,17 @@ export function shownServer(server: string): string {
 }
 
 /**
- * Why the credentials could not be had, without a word of what the plugin or file said: an exec
- * plugin's stderr and stdout may hold the token itself (and JSON.parse quotes what it read).
+ * Why the request could not be prepared. An exec or auth plugin's failure is named without a word
+ * of what it said: its stderr and stdout may hold the token itself (and JSON.parse quotes what it
+ * read). Anything else is the Kubernetes client's own words about the kubeconfig (an http server
+ * without insecure-skip-tls-verify, a missing certificate file), which quote no credential.
  */
-export function credentialFailure(e: unknown): string {
+export function preparationFailure(e: unknown, plugin: boolean): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === "string" && /^E[A-Z]+$/.test(code))
-    return `cannot get the credentials (${code}): check the kubeconfig's user`;
-  return "cannot get the credentials: the kubeconfig's exec or auth plugin failed or gave no credential (its output is not shown: it may hold a secret); run it yourself to see why";
+  const coded = typeof code === "string" && /^E[A-Z]+$/.test(code) ? ` (${code})` : "";
+  if (plugin)
+    return `cannot get the credentials${coded}: the kubeconfig's exec or auth plugin failed or gave no credential (its output is not shown: it may hold a secret); run it yourself to see why`;
+  return `cannot prepare the request (${printable((e as Error).message.split("\n")[0] ?? "", 300)})`;
 }
 
 /** What a request may spend: `remainingMs` caps the deadline, `addBytes` counts the answer. */
@@ -77,7 +80,10 @@ export async function getJson(
   try {
     await config.applyToHTTPSOptions(options);
   } catch (e) {
-    throw new UsageError([`${source}: ${credentialFailure(e)}`]);
+    const user = config.getCurrentUser();
+    throw new UsageError([
+      `${source}: ${preparationFailure(e, Boolean(user?.exec || user?.authProvider))}`,
+    ]);
   }
   let base: URL;
   try {

@@ -281,6 +281,8 @@ describe("what render prints is what the program creates", () => {
     expect(manifests.map((m) => [m.kind, m.metadata.namespace])).toEqual([
       ["ValidatingAdmissionPolicy", undefined],
       ["ValidatingAdmissionPolicy", undefined],
+      ["ValidatingAdmissionPolicy", undefined],
+      ["ValidatingAdmissionPolicyBinding", undefined],
       ["ValidatingAdmissionPolicyBinding", undefined],
       ["ValidatingAdmissionPolicyBinding", undefined],
     ]);

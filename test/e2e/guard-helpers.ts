@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderComponent, type Cluster } from "./cluster";
-import { KubeClient, waitFor, type KubeObject } from "./kube-client";
+import type { KubeClient } from "./kube-client";
+import { waitFor, type KubeObject } from "./kube-client";
 
 export const EXCEPTION = "zeroport.io/exposure-exception";
 
