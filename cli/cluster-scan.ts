@@ -91,6 +91,29 @@ function kept(item: Record<string, unknown>, apiVersion: string, kind: string): 
   return { apiVersion, kind, metadata, spec: item.spec } as Listed;
 }
 
+/**
+ * One page of a list, checked and kept: its objects, and the continue token when there is one.
+ * Anything else a server sends is a UsageError naming `where`.
+ */
+export function readPage(
+  page: unknown,
+  where: string,
+  apiVersion: string,
+  kind: string,
+): { items: Listed[]; next?: string } {
+  const why = notAList(page);
+  if (why) throw new UsageError([`${where}: not a ${kind} list (${why})`]);
+  const { items, metadata } = page as {
+    items?: Record<string, unknown>[] | null;
+    metadata?: { continue?: unknown };
+  };
+  const next = metadata?.continue;
+  return {
+    items: (items ?? []).map((item) => kept(item, apiVersion, kind)),
+    ...(typeof next === "string" && next !== "" ? { next } : {}),
+  };
+}
+
 /** Every object of one kind, page by page; a continue token seen before is refused. */
 async function listAll(
   endpoint: Endpoint,
@@ -106,16 +129,10 @@ async function listAll(
   for (;;) {
     const query = `?limit=${PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
     const page = await getJson(endpoint, path + query, `listing ${kind}s`, budget);
-    const why = notAList(page);
-    if (why) throw new UsageError([`${endpoint.source}: GET ${path}: not a ${kind} list (${why})`]);
-    const { items, metadata } = page as {
-      items?: Record<string, unknown>[] | null;
-      metadata?: { continue?: unknown };
-    };
-    budget.addPage(items?.length ?? 0);
-    for (const item of items ?? []) out.push(kept(item, apiVersion, kind));
-    const next = metadata?.continue;
-    if (typeof next !== "string" || next === "") return out;
+    const { items, next } = readPage(page, `${endpoint.source}: GET ${path}`, apiVersion, kind);
+    budget.addPage(items.length);
+    out.push(...items);
+    if (next === undefined) return out;
     if (seen.has(next))
       throw new UsageError([
         `${endpoint.source}: GET ${path}: the server repeats a page (a continue token came back); the scan is incomplete`,

@@ -14,12 +14,21 @@ export interface ServiceSpecView {
 /** The spec of a Service (or ServicePatch), or undefined for other kinds. A missing type is ClusterIP. */
 export function serviceSpecOf(obj: KubeObject): ServiceSpecView | undefined {
   if (obj.kind !== "Service") return undefined;
-  return obj.spec ?? {};
+  // A live object from a hostile server (or a patch) may hold anything: only an object is a spec.
+  return isObject(obj.spec) ? obj.spec : {};
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The Service's ports that are objects. */
+export function servicePorts(spec: ServiceSpecView): NonNullable<ServiceSpecView["ports"]> {
+  return (Array.isArray(spec.ports) ? spec.ports : []).filter(isObject);
 }
 
 /** The node ports a Service asks for explicitly. */
 export function explicitNodePorts(spec: ServiceSpecView): number[] {
-  return (Array.isArray(spec.ports) ? spec.ports : [])
+  return servicePorts(spec)
     .map((p) => p.nodePort)
     .filter((n): n is number => typeof n === "number" && n > 0);
 }
@@ -30,7 +39,7 @@ export function withoutNodePorts(spec: ServiceSpecView): ServiceSpecView {
   return {
     ...spec,
     ports: spec.ports.map((p) =>
-      Object.fromEntries(Object.entries(p).filter(([k]) => k !== "nodePort")),
+      isObject(p) ? Object.fromEntries(Object.entries(p).filter(([k]) => k !== "nodePort")) : p,
     ),
   };
 }
