@@ -190,8 +190,9 @@ describe("scan --cluster against a stand-in API server", () => {
     kubeconfig = kubeconfigFor(server.url, TOKEN);
   });
   afterEach(() => server.close());
-  const scanJson = () =>
-    zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig, "--format", "json");
+  const scanCluster = (...flags: string[]) =>
+    zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig, ...flags);
+  const scanJson = () => scanCluster("--format", "json");
 
   test(`reads every page of ${PAGE_SIZE}: a NodePort on the third page is found`, async () => {
     const services = Array.from({ length: 1201 }, (_, i) =>
@@ -310,15 +311,7 @@ describe("scan --cluster against a stand-in API server", () => {
         [{ metadata: { name: `s${n}`, namespace: "shop", annotations: { fat } } }],
         `t${(n += 1)}`,
       );
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--max-bytes",
-      "8Mi",
-    );
+    const r = await scanCluster("--max-bytes", "8Mi");
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toBe(
       "zeroport: cluster:fake: the answers add up to more than 8 MiB (--max-bytes sets the limit; --namespace scans less); the scan is incomplete\n",
@@ -328,15 +321,7 @@ describe("scan --cluster against a stand-in API server", () => {
 
   test("more objects than --max-objects end the scan: exit 2", async () => {
     routes["/api/v1/services"] = () => list(Array.from({ length: 30 }, (_, i) => svc(`s${i}`)));
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--max-objects",
-      "20",
-    );
+    const r = await scanCluster("--max-objects", "20");
     expect([r.code, r.stderr]).toEqual([
       2,
       "zeroport: cluster:fake: more than 20 objects (--max-objects sets the limit; --namespace scans less); the scan is incomplete\n",
@@ -345,15 +330,7 @@ describe("scan --cluster against a stand-in API server", () => {
 
   test("the whole scan is bounded by --scan-timeout, whatever the per-request bound", async () => {
     routes["/api/v1/services"] = () => "hang";
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--scan-timeout",
-      "500ms",
-    );
+    const r = await scanCluster("--scan-timeout", "500ms");
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toMatch(
       /^zeroport: cluster:fake: listing Services: no answer from http:\/\/127\.0\.0\.1:\d+ within \d+ms \(--scan-timeout sets the limit\)\n$/,
@@ -366,22 +343,14 @@ describe("scan --cluster against a stand-in API server", () => {
     ["--max-objects", "0", /^zeroport: --max-objects: must be a positive whole number/],
     ["--scan-timeout", "never", /^zeroport: --scan-timeout: must be a positive duration/],
   ])("%s %s is a usage error", async (flag, value, message) => {
-    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig, flag, value);
+    const r = await scanCluster(flag, value);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
   test("a server that never answers is given up on at --request-timeout: exit 2, never a hang", async () => {
     routes["/api/v1/services"] = () => "hang";
-    const r = await zeroport(
-      {},
-      "scan",
-      "--cluster",
-      "--kubeconfig",
-      kubeconfig,
-      "--request-timeout",
-      "400ms",
-    );
+    const r = await scanCluster("--request-timeout", "400ms");
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toBe(
       `zeroport: cluster:fake: listing Services: no answer from ${server.url} within 400ms (--request-timeout sets the limit)\n`,
@@ -403,7 +372,7 @@ describe("scan --cluster against a stand-in API server", () => {
     ["an array", "[]", "not a Service list (not an object)"],
   ])("an answer with %s is exit 2 naming the cause", async (_, body, cause) => {
     routes["/api/v1/services"] = () => ({ body });
-    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    const r = await scanCluster();
     expect([r.code, r.stderr]).toEqual([
       2,
       `zeroport: cluster:fake: GET /api/v1/services: ${cause}\n`,
@@ -412,13 +381,13 @@ describe("scan --cluster against a stand-in API server", () => {
 
   test("an answer that is not JSON, a repeated page and a 403 are exit 2 with their cause", async () => {
     routes["/api/v1/services"] = () => ({ body: "<html>proxy login</html>" });
-    let r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    let r = await scanCluster();
     expect([r.code, r.stderr]).toEqual([
       2,
       "zeroport: cluster:fake: listing Services: the answer is not JSON\n",
     ]);
     routes["/api/v1/services"] = () => list([], "same");
-    r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    r = await scanCluster();
     expect([r.code, r.stderr]).toEqual([
       2,
       "zeroport: cluster:fake: GET /api/v1/services: the server repeats a page (a continue token came back); the scan is incomplete\n",
@@ -427,7 +396,7 @@ describe("scan --cluster against a stand-in API server", () => {
       status: 403,
       body: JSON.stringify({ message: "services is forbidden\nzeroport: all clear" }),
     });
-    r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    r = await scanCluster();
     expect([r.code, r.stderr]).toEqual([
       2,
       "zeroport: cluster:fake: listing Services: HTTP 403 services is forbidden\\u{a}zeroport: all clear\n",
@@ -487,7 +456,7 @@ describe("scan --cluster against a stand-in API server", () => {
 
   test("a server that is down is exit 2 naming it", async () => {
     await server.close();
-    const r = await zeroport({}, "scan", "--cluster", "--kubeconfig", kubeconfig);
+    const r = await scanCluster();
     expect([r.code, r.stderr]).toEqual([
       2,
       `zeroport: cluster:fake: listing Services: cannot reach ${server.url} (ECONNREFUSED)\n`,
