@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { DnsLabel } from "../components/core/schemas";
 import {
+  DEFAULT_CONTROLLER_MANAGER_USERS,
   DEFAULT_NAMESPACE_CREATORS,
   DEFAULT_SYSTEM_NAMESPACES,
   GrantSchema,
@@ -37,6 +38,7 @@ const POLICY_OPTIONS: Record<string, z.ZodRawShape> = {
   [EXPOSURE_EXEMPTIONS.name]: {
     systemNamespaces: Namespaces,
     namespaceCreators: z.record(DnsLabel, z.array(UserName).max(20)),
+    controllerManagerUsers: z.array(UserName).max(10),
     grants: z
       .array(
         GrantSchema.extend({
@@ -122,6 +124,7 @@ export function exemptionSettings(config: PackConfig): ExemptionSettings {
   return {
     systemNamespaces: options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES,
     namespaceCreators: options.namespaceCreators ?? DEFAULT_NAMESPACE_CREATORS,
+    controllerManagerUsers: options.controllerManagerUsers ?? DEFAULT_CONTROLLER_MANAGER_USERS,
     ...(options.grants !== undefined ? { grants: options.grants } : {}),
   };
 }

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { DnsLabel, DnsSubdomain } from "../components/core/schemas";
+import { CONTROLLER_MANAGER_USER } from "./controllers";
 import type { KubeObject } from "./model";
 
 /**
@@ -30,6 +31,13 @@ export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
 export const DEFAULT_NAMESPACE_CREATORS: Readonly<Record<string, readonly string[]>> = {
   "calico-system": ["system:serviceaccount:tigera-operator:tigera-operator"],
 };
+
+/**
+ * The user names kube-controller-manager's controllers act as where they do not run as their own
+ * service accounts: its certificate's name in kubeadm and most distributions. Another identity
+ * (kwok gives it its admin certificate) is named in exposure-exemptions.controllerManagerUsers.
+ */
+export const DEFAULT_CONTROLLER_MANAGER_USERS: readonly string[] = [CONTROLLER_MANAGER_USER];
 
 /** A user name as the API server reports it (request.userInfo.username): printable, no spaces. */
 export const UserName = z
@@ -110,6 +118,8 @@ export interface ExemptionSettings {
   systemNamespaces: readonly string[];
   /** Per exempt namespace name, the users (besides admins) who may create it. */
   namespaceCreators: Readonly<Record<string, readonly string[]>>;
+  /** Who kube-controller-manager is, where its controllers do not use their own service accounts. */
+  controllerManagerUsers: readonly string[];
   /** undefined: this config lists no grants (scan and the pack cannot see the cluster's). */
   grants?: readonly Grant[];
 }

@@ -5,7 +5,7 @@
 import { EXEMPTION_ANNOTATION } from "../model";
 import { VISIBLE_TEXT_CLASS } from "../grants";
 import { POD_SPEC_PATHS } from "../pod-spec-paths";
-import { CONTROLLER_EDGES, CONTROLLER_MANAGER_USER, controllerUser } from "../controllers";
+import { CONTROLLER_EDGES, controllerUser } from "../controllers";
 
 /**
  * A CEL string literal. Config is validated before it gets here; this still escapes everything
@@ -121,15 +121,6 @@ const EXEMPTION_VARIABLES = [
   },
   // The same visible-text test as hasVisibleText() in policy/grants.ts (RE2 and JavaScript agree).
   { name: "reasonVisible", expression: `variables.reason.matches(${quote(VISIBLE_TEXT_CLASS)})` },
-  // Which controller wrote this request: "*" for kube-controller-manager's own identity (all its
-  // controllers), a controller's service-account name in kube-system, or "" for anyone else.
-  {
-    name: "controllerWriter",
-    expression:
-      `request.userInfo.username == ${quote(CONTROLLER_MANAGER_USER)} ? '*' : ` +
-      `request.userInfo.username.startsWith(${quote(SA_PREFIX)}) ? ` +
-      `request.userInfo.username.substring(${SA_PREFIX.length}) : ''`,
-  },
   // Controller references that count: written by the controller that makes this kind for that
   // owner's kind (policy/controllers.ts). Anyone else's owner references are the writer's words.
   {
@@ -153,5 +144,29 @@ const EXEMPTION_VARIABLES = [
   { name: "name", expression: "has(object.metadata.name) ? object.metadata.name : ''" },
 ];
 
-/** Every variable a guard policy declares. */
-export const VARIABLES = [...sideVariables(NEW), ...sideVariables(OLD), ...EXEMPTION_VARIABLES];
+/**
+ * Which controller wrote this request: "*" for kube-controller-manager's own identity (all its
+ * controllers act as it without per-controller credentials), a controller's service-account name
+ * in kube-system, or "" for anyone else.
+ */
+function controllerWriter(managerUsers: readonly string[]) {
+  return {
+    name: "controllerWriter",
+    expression:
+      (managerUsers.length > 0
+        ? `request.userInfo.username in ${list(managerUsers)} ? '*' : `
+        : "") +
+      `request.userInfo.username.startsWith(${quote(SA_PREFIX)}) ? ` +
+      `request.userInfo.username.substring(${SA_PREFIX.length}) : ''`,
+  };
+}
+
+/** Every variable a guard policy declares, for kube-controller-manager's user names. */
+export function variables(managerUsers: readonly string[]) {
+  return [
+    ...sideVariables(NEW),
+    ...sideVariables(OLD),
+    controllerWriter(managerUsers),
+    ...EXEMPTION_VARIABLES,
+  ];
+}

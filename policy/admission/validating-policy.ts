@@ -13,7 +13,7 @@ import { exemptionSettings, levelOf, optionsOf, type PackConfig } from "../confi
 import { dayStart, type Grant } from "../grants";
 import { EXEMPTION_ANNOTATION, listOption, type EnforcementLevel } from "../model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES } from "../rules";
-import { list, NEW, quote, VARIABLES } from "./cel";
+import { list, NEW, quote, variables as celVariables } from "./cel";
 import { CEL_RULES } from "./cel-rules";
 import { namespaceGuard } from "./exempt-namespaces";
 
@@ -151,11 +151,11 @@ export function guardManifests(
   { labels = {}, denyActions = ["Deny"] }: GuardOptions = {},
 ): GuardManifests {
   const rules = compileRules(config);
-  const { systemNamespaces } = exemptionSettings(config);
+  const { systemNamespaces, controllerManagerUsers } = exemptionSettings(config);
   const reportExemptions = levelOf(EXPOSURE_EXEMPTIONS.name, "advisory", config) !== "disabled";
   const used = rules.filter((r) => r.exempt !== "");
   const variables = [
-    ...VARIABLES,
+    ...celVariables(controllerManagerUsers),
     ...ruleVariables(rules),
     {
       name: "exemptionsUsed",

@@ -44,6 +44,12 @@ export const EXPOSURE_EXEMPTIONS = {
       description:
         "Per namespace name from systemNamespaces or a rule's exemptNamespaces, the users (request.userInfo.username) who may create it besides anyone who may change the guard; default calico-system: the Tigera operator's service account.",
     },
+    controllerManagerUsers: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "The user names kube-controller-manager acts as where its controllers do not run as their own service accounts (kube-system's replicaset-controller, daemon-set-controller, …); an owner reference counts only when one of these or that controller writes it. Default system:kube-controller-manager.",
+    },
     grants: {
       type: "array",
       items: {

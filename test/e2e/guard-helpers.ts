@@ -14,9 +14,16 @@ export const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** The guard's config, as the admin keeps it: the pack config with its grants. */
-export function guardConfig(grants: object[]) {
-  return { "exposure-exemptions": { grants } };
+export function guardConfig(grants: object[], settings: object = {}) {
+  return { "exposure-exemptions": { grants, ...settings } };
 }
+
+/**
+ * kwok runs kube-controller-manager with its admin certificate (CN kwok-admin), not the
+ * system:kube-controller-manager one kubeadm gives it: where its controllers do not use their own
+ * service accounts, the guard is told who the controller manager is.
+ */
+export const KWOK_CONTROLLER_MANAGER = { controllerManagerUsers: ["kwok-admin"] };
 
 export function service(
   name: string,

@@ -3,9 +3,19 @@
 // lives: nodes join, controllers make pods from templates, a tenant with narrow rights writes
 // objects, objects made before the guard change and are deleted, grants expire, an admin grants.
 // Every manifest here is written for this test; a comment names the upstream object it stands for.
+// Its kube-controller-manager runs every controller as one identity (guard-trust.e2e.ts runs them as
+// their own service accounts), so the guard's trust in that identity is what lets pods be made.
 import * as path from "node:path";
 import { createCluster, zeroportWith, type Cluster } from "./cluster";
-import { EXCEPTION, day, guardConfig, guardOps, service, workload } from "./guard-helpers";
+import {
+  EXCEPTION,
+  KWOK_CONTROLLER_MANAGER,
+  day,
+  guardConfig,
+  guardOps,
+  service,
+  workload,
+} from "./guard-helpers";
 import { KubeClient, waitFor } from "./kube-client";
 
 let cluster: Cluster;
@@ -80,7 +90,10 @@ beforeAll(async () => {
   });
   tenant = new KubeClient(cluster.kubeconfig, { user: "alice" });
   // The guard, with its defaults and the admin's grants, before any node agent arrives.
-  await ops.installGuard({ config: guardConfig([GATEWAY_GRANT, EXPIRED_GRANT]) }, "denied");
+  await ops.installGuard(
+    { config: guardConfig([GATEWAY_GRANT, EXPIRED_GRANT], KWOK_CONTROLLER_MANAGER) },
+    "denied",
+  );
 }, 600_000);
 
 afterAll(() => {
@@ -128,7 +141,12 @@ test("a node-exporter DaemonSet (hostNetwork, hostPort) runs on every node only 
   expect(ungranted.body).toContain("ask a cluster admin");
   // The admin grants it (a change of the guard's config, so of the policy), and it runs.
   await ops.installGuard(
-    { config: guardConfig([NODE_EXPORTER_GRANT, GATEWAY_GRANT, EXPIRED_GRANT]) },
+    {
+      config: guardConfig(
+        [NODE_EXPORTER_GRANT, GATEWAY_GRANT, EXPIRED_GRANT],
+        KWOK_CONTROLLER_MANAGER,
+      ),
+    },
     "denied",
   );
   const granted = await waitFor("the grant to take effect", 60_000, async () => {
@@ -341,7 +359,7 @@ test("scan --cluster with the guard's config reports what admission does, with w
 
 test("staged rollout: with [Warn, Audit] the guard admits and warns, with [Deny] it denies", async () => {
   await ops.installGuard(
-    { config: guardConfig([]), validationActions: ["Warn", "Audit"] },
+    { config: guardConfig([], KWOK_CONTROLLER_MANAGER), validationActions: ["Warn", "Audit"] },
     "warned",
   );
   const res = await ops.create(
@@ -351,5 +369,5 @@ test("staged rollout: with [Warn, Audit] the guard admits and warns, with [Deny]
   );
   expect(res.status).toBe(201);
   expect(res.warnings.join(" ")).toContain("no-nodeport-services");
-  await ops.installGuard({ config: guardConfig([]) }, "denied");
+  await ops.installGuard({ config: guardConfig([], KWOK_CONTROLLER_MANAGER) }, "denied");
 }, 180_000);

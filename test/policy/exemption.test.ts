@@ -16,7 +16,12 @@ const GRANT: Grant = {
   expires: "2027-01-01",
 };
 const ctx = (grants?: Grant[], systemNamespaces = DEFAULT_SYSTEM_NAMESPACES): JudgeContext => ({
-  settings: { systemNamespaces, namespaceCreators: {}, ...(grants ? { grants } : {}) },
+  settings: {
+    systemNamespaces,
+    namespaceCreators: {},
+    controllerManagerUsers: [],
+    ...(grants ? { grants } : {}),
+  },
   now: NOW,
 });
 const hostNet = podSpec({ hostNetwork: true });

@@ -145,8 +145,23 @@ test("an UPDATE passes only when it keeps its exposure, also while the object is
 test("owner references count only from the controller that makes that kind for that owner", () => {
   const deny = guardManifests("zp", {}).policies[0] as Policy;
   expect(variable(deny, "controllerWriter")).toBe(
-    "request.userInfo.username == 'system:kube-controller-manager' ? '*' : " +
+    "request.userInfo.username in ['system:kube-controller-manager'] ? '*' : " +
       "request.userInfo.username.startsWith('system:serviceaccount:kube-system:') ? " +
+      "request.userInfo.username.substring(34) : ''",
+  );
+  // A distribution whose controller manager has another identity names it; [] trusts only the
+  // per-controller service accounts.
+  const named = (users: string[]) =>
+    variable(
+      guardManifests("zp", { "exposure-exemptions": { controllerManagerUsers: users } })
+        .policies[0] as Policy,
+      "controllerWriter",
+    );
+  expect(named(["k3s-controller"])).toMatch(
+    /^request\.userInfo\.username in \['k3s-controller'\] \? '\*' : /,
+  );
+  expect(named([])).toBe(
+    "request.userInfo.username.startsWith('system:serviceaccount:kube-system:') ? " +
       "request.userInfo.username.substring(34) : ''",
   );
   const owners = variable(deny, "owners") ?? "";
