@@ -186,6 +186,90 @@ test("admission and scan read an exemption reason alike, over generated text", a
   expect(differences).toEqual([]);
 }, 300_000);
 
+test("admission and scan agree on objects that name owners: a writer's owner references count for neither", async () => {
+  await cluster.client.apply({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "ziti-node" },
+  });
+  // Pods, ReplicaSets and Jobs that name owners as a tenant would to borrow a grant: the granted
+  // DaemonSet (right and wrong apiVersion), a ReplicaSet named as a granted Deployment's would be,
+  // a Service; controller or not; with and without exposure and the exemption reason.
+  const owner = fc.record({
+    kind: fc.constantFrom("DaemonSet", "ReplicaSet", "Deployment", "Service", "Job"),
+    apiVersion: fc.constantFrom("apps/v1", "v1", "batch/v1", "extensions/v1beta1"),
+    name: fc.constantFrom("ziti-node-proxy", "ziti-node-proxy-7d9f", "other"),
+    controller: fc.boolean(),
+  });
+  const shape = fc.record({
+    kind: fc.constantFrom("Pod", "ReplicaSet", "Job"),
+    hostNetwork: fc.boolean(),
+    hostPort: fc.boolean(),
+    reason: fc.boolean(),
+    owners: fc.array(owner, { minLength: 1, maxLength: 2 }),
+  });
+  const samples = fc.sample(shape, { numRuns: 60, seed: 27 });
+  const differences: string[] = [];
+  let denied = 0;
+  for (const [i, s] of samples.entries()) {
+    const podMeta = {
+      labels: { app: "borrow", "pod-template-hash": "7d9f" },
+      ...(s.reason ? { annotations: { "zeroport.io/exposure-exception": "node agent" } } : {}),
+    };
+    const spec = {
+      hostNetwork: s.hostNetwork,
+      containers: [
+        {
+          name: "c",
+          image: "registry.example/c:1.0",
+          ...(s.hostPort ? { ports: [{ containerPort: 9100, hostPort: 9100 }] } : {}),
+        },
+      ],
+    };
+    const template = {
+      metadata: podMeta,
+      spec: s.kind === "Job" ? { ...spec, restartPolicy: "Never" } : spec,
+    };
+    const obj: KubeObject = {
+      apiVersion: s.kind === "Pod" ? "v1" : s.kind === "Job" ? "batch/v1" : "apps/v1",
+      kind: s.kind,
+      metadata: {
+        name: s.kind === "Pod" ? `ziti-node-proxy-${i}` : `ziti-node-proxy-7d9f${i}`,
+        namespace: "ziti-node",
+        ...(s.kind === "Pod" ? podMeta : {}),
+        // The API server allows one controller reference: only the first may be one.
+        ownerReferences: s.owners.map((o, n) => ({
+          ...o,
+          controller: n === 0 && o.controller,
+          uid: `0000000${n}-0000-0000-0000-000000000000`,
+        })),
+      },
+      spec:
+        s.kind === "Pod"
+          ? spec
+          : s.kind === "Job"
+            ? { template }
+            : { selector: { matchLabels: podMeta.labels }, template },
+    };
+    const expectDeny = scanObjects([{ obj, file: "-", index: i, doc: i, line: 1 }], CONFIG).some(
+      isBlocking,
+    );
+    const { verdict, detail } = await admission(obj);
+    if (verdict === "denied") denied += 1;
+    if (verdict === "not-applicable")
+      differences.push(`${JSON.stringify(s)}: refused (${detail.slice(-160)})`);
+    else if ((verdict === "denied") !== expectDeny)
+      differences.push(
+        `${JSON.stringify(s)}: scan ${expectDeny ? "denies" : "admits"}, admission ${verdict} ${detail}`,
+      );
+  }
+  process.stdout.write(
+    `owners: ${samples.length} objects naming owners, ${denied} denied by both\n`,
+  );
+  expect(denied).toBeGreaterThan(10);
+  expect(differences).toEqual([]);
+}, 300_000);
+
 test("an update is judged too: a Service changed to NodePort is denied", async () => {
   const svc: KubeObject = {
     apiVersion: "v1",
