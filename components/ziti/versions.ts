@@ -12,13 +12,16 @@ export const ZITI_CONTROLLER_LINE = "2.0";
 interface Floor {
   /** The oldest release upstream guarantees against a 2.0.x controller. */
   from: string;
+  /** Releases from `from` on that upstream neither guarantees nor tests: [first, last]. */
+  gaps?: readonly (readonly [string, string])[];
   why: string;
 }
 
 const C_TUNNELER: Floor = {
   from: "1.16.2",
+  gaps: [["1.16.3", "1.17.0"]],
   why:
-    "upstream guarantees ziti-edge-tunnel and ziti-host against a 2.0.x controller from 1.16.2, " +
+    "upstream guarantees ziti-edge-tunnel and ziti-host against a 2.0.x controller at 1.16.2, " +
     "the release current when the 2.0 LTS was cut, and tests every release from 1.17.1 against it",
 };
 const ZITI_RELEASE: Floor = {
@@ -50,6 +53,13 @@ function before(v: Version, floor: Version): boolean {
   return at >= 0 && (v[at] ?? 0) < (floor[at] ?? 0);
 }
 
+/** True when `v` is a release in [first, last], pre-releases of `first` included. */
+function within(v: Version, [first, last]: readonly [string, string]): boolean {
+  const a = parseVersion(first);
+  const b = parseVersion(last);
+  return a !== undefined && b !== undefined && !before(v, [a[0], a[1], a[2], 0]) && !before(b, v);
+}
+
 /**
  * Why `image` is outside what upstream supports against a 2.0.x controller, or undefined when it
  * is inside, or when its version cannot be read (a digest, a tag that is not a version, an image
@@ -60,10 +70,17 @@ export function unsupportedZitiImage(image: string): string | undefined {
   const floor = ZITI_VERSION_FLOORS[name];
   const version = tag === undefined ? undefined : parseVersion(tag);
   const floorVersion = floor && parseVersion(floor.from);
-  if (!floor || !version || !floorVersion || !before(version, floorVersion)) return undefined;
+  if (!floor || !version || !floorVersion) return undefined;
+  if (before(version, floorVersion))
+    return (
+      `${image} is older than ${name} ${floor.from}, the oldest release upstream supports with a ` +
+      `${ZITI_CONTROLLER_LINE}.x controller: ${floor.why} (docs/upstream.md U37)`
+    );
+  const gap = floor.gaps?.find((g) => within(version, g));
+  if (!gap) return undefined;
   return (
-    `${image} is older than ${name} ${floor.from}, the oldest release upstream supports with a ` +
-    `${ZITI_CONTROLLER_LINE}.x controller: ${floor.why} (docs/upstream.md U37)`
+    `${image} is between ${name} ${gap[0]} and ${gap[1]}, releases upstream neither guarantees nor ` +
+    `tests with a ${ZITI_CONTROLLER_LINE}.x controller: ${floor.why} (docs/upstream.md U37)`
   );
 }
 

@@ -29,8 +29,20 @@ describe("unsupportedZitiImage", () => {
   });
 
   test.each([
+    ["ziti-host:1.17.0", "1.16.3 and 1.17.0"],
+    ["ziti-edge-tunnel:v1.16.4", "1.16.3 and 1.17.0"],
+    ["ziti-host:1.17.0-rc2", "1.16.3 and 1.17.0"],
+  ])("%s is in a gap upstream neither guarantees nor tests", (image, gap) => {
+    expect(unsupportedZitiImage(image)).toBe(
+      `${image} is between ${imageNameAndTag(image).name} ${gap}, releases upstream neither ` +
+        `guarantees nor tests with a 2.0.x controller: ${ZITI_VERSION_FLOORS["ziti-host"].why} (docs/upstream.md U37)`,
+    );
+  });
+
+  test.each([
     "ziti-edge-tunnel:1.16.2",
-    "ziti-host:1.17.0",
+    "ziti-host:1.17.1",
+    "ziti-host:1.17.1-rc1",
     "ziti-host:2.0.0-alpha27",
     "ziti-router:2.0.0",
     "ziti-router:2.1.0-pre2",
