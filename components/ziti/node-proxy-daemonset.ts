@@ -1,3 +1,4 @@
+import { ClusterCidrs, rangeOverlapIssues } from "../core/cluster-cidrs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -67,11 +68,12 @@ export const NodeProxyDaemonsetArgsSchema = z
       .default(false)
       .describe("Mount the node's D-Bus socket so the tunneler configures systemd-resolved."),
     dnsIpRange: Cidr4.default("100.64.0.1/10").describe(
-      "The tun address and the range Ziti names resolve into.",
+      "The tun address and the range Ziti names resolve into: ziti-edge-tunnel routes all of it to its tun device on the node, for every pod there. The default is the whole CGNAT block 100.64.0.0/10: pick a smaller range where the cluster uses any of it, and give clusterCidrs to have it checked.",
     ),
     dnsUpstream: IPv4.optional().describe(
       "The resolver for names that are not Ziti services: an IP address (ziti-edge-tunnel takes no port; it asks port 53).",
     ),
+    clusterCidrs: ClusterCidrs,
     nodeSelector: Labels.default({}).describe(
       "Node labels the pods must match (label keys and values).",
     ),
@@ -125,6 +127,7 @@ export const NodeProxyDaemonsetArgsSchema = z
           "must be an enrolled identity (`json` or an existing Secret with contents json): a one-time JWT enrolls exactly one node and the others would race for it; run `ziti edge enroll` first",
       });
     }
+    rangeOverlapIssues(a.dnsIpRange, ["dnsIpRange"], a.clusterCidrs, "on every node", ctx);
     if (zitiNameserver(a.dnsIpRange) === undefined) {
       ctx.addIssue({
         code: "custom",

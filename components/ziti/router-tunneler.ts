@@ -1,20 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ServiceExposure, exposureSpec } from "../core/exposure";
+import { ClusterCidrs, rangeOverlapIssues } from "../core/cluster-cidrs";
+import { exposureSpec } from "../core/exposure";
 import { sha256 } from "../core/hash";
 import { zitiIdentityArgs, identityContents } from "../core/identity";
 import { IMAGES, ImageRef } from "../core/images";
 import { selectorLabels } from "../core/labels";
 import { NamespaceArgs } from "../core/namespace";
-import { Cidr4, DnsUri, parseIPv4 } from "../core/net";
-import { DnsSubdomain, Labels, Port, Resources } from "../core/schemas";
+import { Labels, Resources } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold, scaffoldIdentity } from "../core/scaffold";
 import { singlePodDeployment } from "../core/workload";
 import { persistenceArgs, persistentClaim } from "../core/storage";
 import { ROUTER_CONFIG_FILE, renderRouterConfig, stateVolumeName } from "./router-config";
 import { renderRouterPodSpec } from "./router-pod-spec";
+import { Listener, Tunnel } from "./router-tunnel-args";
 import { warnUnsupportedZitiImage } from "./versions";
 
 export * from "./router-config";
@@ -22,59 +23,6 @@ export * from "./router-pod-spec";
 
 export const ROUTER_TUNNELER_TYPE = "zeroport:ziti:RouterTunneler";
 const COMPONENT = "ziti-router";
-
-const Host = z
-  .string()
-  .refine(
-    (h) => parseIPv4(h) !== undefined || DnsSubdomain.safeParse(h).success,
-    "must be a DNS name (lower case) or an IPv4 address that clients use to reach the router",
-  );
-
-const Listener = z
-  .object({
-    advertisedHost: Host.describe(
-      "The name clients dial; it goes into the certificate's SANs at enrollment.",
-    ),
-    advertisedPort: Port.default(443),
-    containerPort: Port.min(1024, "must be 1024 or above: the router runs as non-root").default(
-      3022,
-    ),
-    service: ServiceExposure,
-  })
-  .strict();
-export type RouterListener = z.output<typeof Listener>;
-
-const ProxyService = z
-  .object({
-    name: z.string().regex(/^[^:\s][^:]*$/, "must be a Ziti service name without ':'"),
-    port: Port.min(1024, "must be 1024 or above: the router runs as non-root"),
-    protocol: z.enum(["tcp", "udp"]).default("tcp"),
-  })
-  .strict();
-
-const Tunnel = z
-  .discriminatedUnion("mode", [
-    z.object({ mode: z.literal("host") }).strict(),
-    z.object({ mode: z.literal("none") }).strict(),
-    z
-      .object({
-        mode: z.literal("tproxy"),
-        resolver: DnsUri.default("udp://127.0.0.1:53"),
-        dnsSvcIpRange: Cidr4.default("100.64.0.1/10"),
-      })
-      .strict(),
-    z
-      .object({
-        mode: z.literal("proxy"),
-        services: z.array(ProxyService).min(1, "must list at least one service to proxy"),
-        service: z
-          .enum(["clusterIP", "headless"])
-          .default("clusterIP")
-          .describe("The Service in front of the proxy ports."),
-      })
-      .strict(),
-  ])
-  .default({ mode: "host" });
 
 /** The arguments of {@link RouterTunneler}. */
 export const RouterTunnelerArgsSchema = z
@@ -105,6 +53,7 @@ export const RouterTunnelerArgsSchema = z
     link: Listener.optional().describe(
       "A link listener for other routers; off by default (the router dials out).",
     ),
+    clusterCidrs: ClusterCidrs,
     persistence: persistenceArgs("50Mi"),
     resources: Resources.default({
       requests: { cpu: "50m", memory: "64Mi" },
@@ -122,6 +71,14 @@ export const RouterTunnelerArgsSchema = z
           "must be an enrollment JWT (`jwt`, or an existing Secret with contents jwt): a router enrolls itself into its volume",
       });
     }
+    if (a.tunnel.mode === "tproxy")
+      rangeOverlapIssues(
+        a.tunnel.dnsSvcIpRange,
+        ["tunnel", "dnsSvcIpRange"],
+        a.clusterCidrs,
+        "in the pod",
+        ctx,
+      );
     if (a.tunnel.mode === "proxy") {
       const seen = new Set<string>();
       a.tunnel.services.forEach((svc, i) => {

@@ -1,3 +1,4 @@
+import { ClusterCidrs, rangeOverlapIssues } from "../core/cluster-cidrs";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { IMAGES, ImageRef } from "../core/images";
@@ -84,8 +85,9 @@ export const TproxySidecarArgsSchema = z
       "Where the Ziti nameserver listens: UDP on the pod's loopback, port 53.",
     ),
     dnsIpRange: Cidr4.default("100.64.0.1/10").describe(
-      "The range Ziti names resolve into; intercepted by TPROXY.",
+      "The range Ziti names resolve into, intercepted by TPROXY: `ziti tunnel tproxy` adds all of it to the pod's lo, so every address in it is local to the pod. The default is the whole CGNAT block 100.64.0.0/10: pick a smaller range where the cluster uses any of it, and give clusterCidrs to have it checked.",
     ),
+    clusterCidrs: ClusterCidrs,
     dnsUnanswerable: z
       .enum(["refused", "timeout", "servfail"])
       .default("refused")
@@ -109,6 +111,7 @@ export const TproxySidecarArgsSchema = z
         message: "must be UDP on a loopback address at port 53, such as udp://127.0.0.1:53",
       });
     }
+    rangeOverlapIssues(a.dnsIpRange, ["dnsIpRange"], a.clusterCidrs, "in the pod", ctx);
     const range = parseCidr(a.dnsIpRange);
     if (range && range.prefix > 30)
       ctx.addIssue({
