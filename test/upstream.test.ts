@@ -97,7 +97,7 @@ function facts(): Record<string, () => void | Promise<void>> {
       identity: { json: identityJson() },
       services: [
         { name: "a", port: 8080 },
-        { name: "b", port: 8053, protocol: "udp" },
+        { name: "b", port: 8053, protocols: ["udp"] },
       ],
       listen,
     });
@@ -252,15 +252,19 @@ function facts(): Record<string, () => void | Promise<void>> {
       }
       expect(proxyBind("first address of lo").map((r) => r.outcome)).toEqual(["127.0.0.1/8"]);
       const probe = loopbackProcess(loopback("loopback")).startupProbe.exec?.command ?? [];
-      expect(probe[2]).toContain('socket.inet_aton("127.0.0.1")');
+      expect(probe[2]).toContain('"127.0.0.1", int(s.split("/")[0])');
     },
     U36: () => {
       for (const listen of ["loopback", "pod-network"] as const) {
         const p = loopbackProcess(loopback(listen));
         expect([...(p.command ?? []), ...(p.args ?? [])].join(" ")).not.toContain("svcPollRate");
       }
-      expect(README).toContain(
-        "reads its services once at start, so after you add a\n  config, restart the pods",
+      // Services are read again at every full re-authentication: listeners can change while the
+      // pod runs, so liveness asks what startup asks.
+      const p = loopbackProcess(loopback("loopback"));
+      expect(p.livenessProbe.exec?.command).toEqual(p.startupProbe.exec?.command);
+      expect(README.replace(/\s+/g, " ")).toContain(
+        "reads its services again at every full re-authentication",
       );
     },
     U37: () => {

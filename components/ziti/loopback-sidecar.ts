@@ -48,7 +48,14 @@ const ProxyService = z
         "must be a Ziti service name without ':' (the separator in `service:port`) and not starting with '-' or a space",
       ),
     port: Port.describe("The local port the application connects to."),
-    protocol: z.enum(["tcp", "udp"]).default("tcp"),
+    protocols: z
+      .array(z.enum(["tcp", "udp"]))
+      .min(1)
+      .refine((p) => new Set(p).size === p.length, "must not repeat a protocol")
+      .default(["tcp"])
+      .describe(
+        "tcp, udp or both, on the same port: proxy.v1's shape, since ziti keeps one entry per service.",
+      ),
   })
   .strict();
 
@@ -102,16 +109,28 @@ export const LoopbackSidecarArgsSchema = z
     }
     const seen = new Map<string, number>();
     a.services.forEach((s, i) => {
-      for (const key of [`port ${s.port}/${s.protocol}`, `service ${s.name}/${s.protocol}`]) {
+      // ziti keeps the last command-line entry of a service (ziti v2.0.3
+      // tunnel/intercept/proxy/proxy.go:132) and the controller one proxy.v1 config per service.
+      const keys = [`service ${s.name}`, ...new Set(s.protocols.map((p) => `port ${s.port}/${p}`))];
+      for (const key of keys) {
         const first = seen.get(key);
         if (first !== undefined) {
           ctx.addIssue({
             code: "custom",
             path: ["services", i],
-            message: `repeats ${key} of services[${first}]`,
+            message: key.startsWith("service")
+              ? `repeats ${key} of services[${first}]: ziti keeps one entry per service; list every protocol in that entry's protocols`
+              : `repeats ${key} of services[${first}]`,
           });
         } else seen.set(key, i);
       }
+      if (a.listen === "pod-network" && s.protocols.length > 1)
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", i, "protocols"],
+          message:
+            "takes one protocol with listen: pod-network: a command-line service is `name:port:protocol`, one per service; for both, use listen: loopback with a proxy.v1 config that lists both",
+        });
       if (s.port >= 1 && s.port < 1024 && !a.allowPrivilegedPorts) {
         ctx.addIssue({
           code: "custom",
@@ -126,14 +145,15 @@ export const LoopbackSidecarArgsSchema = z
 export type LoopbackSidecarArgs = z.input<typeof LoopbackSidecarArgsSchema>;
 export type ResolvedLoopbackSidecarArgs = z.output<typeof LoopbackSidecarArgsSchema>;
 
-/** `ziti tunnel proxy` arguments: one `service:port:protocol` per service. */
+/** `ziti tunnel proxy` arguments: one `service:port:protocol` per service (its first protocol). */
 export function loopbackArgs(a: Pick<ResolvedLoopbackSidecarArgs, "services">): string[] {
   return [
     "tunnel",
     "proxy",
     "--identity",
     `${IDENTITY_DIR}/identity.json`,
-    ...a.services.map((s) => `${s.name}:${s.port}:${s.protocol}`),
+    // With listen: loopback, each service's proxy.v1 config replaces this entry, protocols and all.
+    ...a.services.map((s) => `${s.name}:${s.port}:${s.protocols[0] ?? "tcp"}`),
   ];
 }
 
@@ -145,19 +165,24 @@ export function loopbackArgs(a: Pick<ResolvedLoopbackSidecarArgs, "services">): 
  */
 export function loopbackProcess(a: Pick<ResolvedLoopbackSidecarArgs, "services" | "listen">) {
   const periods = { periodSeconds: 2, failureThreshold: 90 };
+  const alive = { periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
   if (a.listen === "loopback") {
+    const listeners = { exec: { command: loopbackListenersProbe(a.services) }, timeoutSeconds: 5 };
     return {
       command: bindGuardCommand(a.services, loopbackArgs(a)),
-      startupProbe: {
-        exec: { command: loopbackListenersProbe(a.services) },
-        timeoutSeconds: 5,
-        ...periods,
-      },
+      startupProbe: { ...listeners, ...periods },
+      // Listeners can change while the pod runs (services are re-read at re-authentication):
+      // not alive while one is missing or one listens beyond loopback.
+      livenessProbe: { ...listeners, ...alive },
     };
   }
-  const tcp = a.services.find((s) => s.protocol === "tcp");
+  const tcp = a.services.find((s) => s.protocols.includes("tcp"));
   const check = tcp ? { tcpSocket: { port: tcp.port } } : { exec: { command: ZITI_AGENT_PROBE } };
-  return { args: loopbackArgs(a), startupProbe: { ...check, ...periods } };
+  return {
+    args: loopbackArgs(a),
+    startupProbe: { ...check, ...periods },
+    livenessProbe: { exec: { command: ZITI_AGENT_PROBE }, ...alive },
+  };
 }
 
 /** The proxy.v1 configs `listen: loopback` needs on the controller, one per service. */
@@ -222,12 +247,6 @@ export function loopbackInjection(
         name: LOOPBACK_CONTAINER,
         ...loopbackProcess(a),
         securityContext: containerSecurityContext(ZIGGY, escalations),
-        livenessProbe: {
-          exec: { command: ZITI_AGENT_PROBE },
-          periodSeconds: 30,
-          timeoutSeconds: 5,
-          failureThreshold: 3,
-        },
       };
       return placeSidecar(spec, workload, {
         container,

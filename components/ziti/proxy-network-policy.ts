@@ -23,11 +23,13 @@ export function complementPorts(excluded: readonly number[]): { port: number; en
 
 /** The policy's one ingress rule: every port of every protocol except the proxy ports. */
 export function loopbackIngressPorts(a: {
-  readonly services: readonly { readonly port: number; readonly protocol: string }[];
+  readonly services: readonly { readonly port: number; readonly protocols: readonly string[] }[];
 }) {
   return (["TCP", "UDP", "SCTP"] as const).flatMap((protocol) =>
     complementPorts(
-      a.services.filter((s) => s.protocol.toUpperCase() === protocol).map((s) => s.port),
+      a.services
+        .filter((s) => s.protocols.some((p) => p.toUpperCase() === protocol))
+        .map((s) => s.port),
     ).map((r) => ({ protocol, ...r })),
   );
 }

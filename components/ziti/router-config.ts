@@ -70,7 +70,12 @@ export function renderRouterConfig(a: ResolvedRouterTunnelerArgs, routerName: st
         : {}),
     },
     ...(listeners.length > 0 ? { listeners } : {}),
-    edge: { csr: { sans: routerSans(a) }, heartbeatIntervalSeconds: 60 },
+    // The router's loader takes the CSR from the root (preferred) or from `edge`, and an `edge`
+    // section turns the edge on, which then needs an edge listener: a private router has none
+    // (ziti v2.0.3 router/env/config_edge.go:115-127,287-288,355-379; recorded in
+    // test/fixtures/ziti-router-config).
+    csr: { sans: routerSans(a) },
+    ...(a.edge ? { edge: { heartbeatIntervalSeconds: 60 } } : {}),
     forwarder: {
       latencyProbeInterval: 10,
       xgressDialQueueLength: 1000,

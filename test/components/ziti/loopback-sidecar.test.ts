@@ -42,7 +42,7 @@ describe("the proxy command", () => {
           services: [
             { name: "orders", port: 8443 },
             { name: "metrics db", port: 5432 },
-            { name: "dns", port: 5353, protocol: "udp" },
+            { name: "dns", port: 5353, protocols: ["udp"] },
           ],
         }),
       ),
@@ -68,7 +68,22 @@ describe("the proxy command", () => {
       }),
     ).toEqual([
       "services.1: repeats port 8080/tcp of services[0]",
-      "services.2: repeats service a/tcp of services[0]",
+      "services.2: repeats service a of services[0]: ziti keeps one entry per service; list every protocol in that entry's protocols",
+    ]);
+    // One entry per service, with its protocols; pod-network takes one protocol per service.
+    expect(issues({ services: [{ name: "dns", port: 5353, protocols: ["tcp", "udp"] }] })).toEqual(
+      [],
+    );
+    expect(
+      issues({
+        services: [{ name: "dns", port: 5353, protocols: ["tcp", "udp"] }],
+        listen: "pod-network",
+      }),
+    ).toEqual([
+      "services.0.protocols: takes one protocol with listen: pod-network: a command-line service is `name:port:protocol`, one per service; for both, use listen: loopback with a proxy.v1 config that lists both",
+    ]);
+    expect(issues({ services: [{ name: "dns", port: 5353, protocols: ["udp", "udp"] }] })).toEqual([
+      "services.0.protocols: must not repeat a protocol",
     ]);
     expect(issues({ services: [{ name: "web", port: 443 }] })).toEqual([
       "services.0.port: is below 1024, which a non-root process may bind only with NET_BIND_SERVICE: use a port from 1024 up, or set allowPrivilegedPorts: true",
@@ -133,9 +148,11 @@ describe("injecting the loopback sidecar", () => {
           failureThreshold: 90,
         },
         livenessProbe: {
-          exec: { command: ["ziti", "agent", "stats"] },
-          periodSeconds: 30,
+          exec: {
+            command: ["python3.11", "-c", expect.stringContaining("/proc/net/"), "8443/tcp"],
+          },
           timeoutSeconds: 5,
+          periodSeconds: 30,
           failureThreshold: 3,
         },
         restartPolicy: "Always",
@@ -181,7 +198,7 @@ describe("injecting the loopback sidecar", () => {
 describe("where the proxy listens", () => {
   const services = [
     { name: "orders", port: 8443 },
-    { name: "dns", port: 5353, protocol: "udp" as const },
+    { name: "dns", port: 5353, protocols: ["udp" as const] },
   ];
 
   test("on loopback by default: the guard holds every port and protocol before ziti starts", () => {
@@ -204,6 +221,12 @@ describe("where the proxy listens", () => {
     expect(loopbackProcess(parse({ services, listen: "pod-network" }))).toEqual({
       args: loopbackArgs(parse({ services })),
       startupProbe: { tcpSocket: { port: 8443 }, periodSeconds: 2, failureThreshold: 90 },
+      livenessProbe: {
+        exec: { command: ["ziti", "agent", "stats"] },
+        periodSeconds: 30,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
     });
     expect(
       loopbackProcess(parse({ services: [services[1]], listen: "pod-network" })).startupProbe,

@@ -15,7 +15,7 @@ function renderedSidecar(tcp: number, udp: number) {
     identity: { json: identityJson() },
     services: [
       { name: "orders", port: tcp },
-      { name: "dns", port: udp, protocol: "udp" },
+      { name: "dns", port: udp, protocols: ["udp"] },
     ],
   });
   const identity = { secretName: "s", key: "identity.json", contents: "json" as const };

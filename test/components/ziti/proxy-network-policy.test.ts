@@ -17,8 +17,8 @@ describe("the pod-network NetworkPolicy keeps other pods off the proxy ports", (
     expect(
       loopbackIngressPorts({
         services: [
-          { port: 8443, protocol: "tcp" },
-          { port: 5353, protocol: "udp" },
+          { port: 8443, protocols: ["tcp"] },
+          { port: 5353, protocols: ["udp"] },
         ],
       }),
     ).toEqual([

@@ -45,10 +45,8 @@ describe("the router config", () => {
       ctrl: { endpoint: "tls:ctrl.ziti.svc:1280", endpointsFile: "/etc/ziti/config/endpoints.yml" },
       link: { dialers: [{ binding: "transport" }] },
       listeners: [{ binding: "tunnel", options: { mode: "host" } }],
-      edge: {
-        csr: { sans: { dns: ["localhost"], ip: ["127.0.0.1"] } },
-        heartbeatIntervalSeconds: 60,
-      },
+      // No `edge` section: it would turn the edge on, and the loader then needs an edge listener.
+      csr: { sans: { dns: ["localhost"], ip: ["127.0.0.1"] } },
       forwarder: FORWARDER,
     });
   });
@@ -77,9 +75,10 @@ describe("the router config", () => {
         },
       ],
     });
-    expect((c.edge as { csr: unknown }).csr).toEqual({
+    expect(c.csr).toEqual({
       sans: { dns: ["localhost", "router.example.com"], ip: ["127.0.0.1", "203.0.113.7"] },
     });
+    expect(c.edge).toEqual({ heartbeatIntervalSeconds: 60 });
   });
 
   test("tproxy, proxy and none modes", () => {
