@@ -2,35 +2,41 @@
 // named ziti (node through a symlink, so /proc/<pid>/comm says "ziti") listens as `ziti tunnel
 // proxy` does for the services it was given and, as upstream does for any other service its
 // identity may dial that has a proxy.v1 config without a binding, on 0.0.0.0 or [::]. The probe
-// must name each of those, and only the ziti process's: the application's own 0.0.0.0 listener is
-// not the sidecar's to judge.
+// must name each of those, and only the ziti process's. The listeners the real `ziti` opened
+// (test/fixtures/ziti-loopback-real) are opened again and must get the recorded verdicts. Every
+// run is in a network namespace of its own (unshare -rn), so no wildcard listener is ever
+// reachable from outside it.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { loopbackListenersProbe } from "../../../components/ziti/proxy-binding";
+import {
+  LoopbackSidecarArgsSchema,
+  loopbackProcess,
+  loopbackProxyConfigs,
+} from "../../../components/ziti/loopback-sidecar";
+import { loopbackListenersProbe, type ProxyPort } from "../../../components/ziti/proxy-binding";
+import { identityJson } from "../../helpers/fixtures";
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((done) => s.listen(0, "127.0.0.1", done));
-  const { port } = s.address() as { port: number };
-  await new Promise((done) => s.close(done));
-  return port;
-}
-
-/** Listens as given ("tcp 127.0.0.1 8443", "udp 0.0.0.0 5353", "tcp :: 9000"), then runs the probe. */
+/**
+ * Listens as given ("tcp 127.0.0.1 8443", "udp 0.0.0.0 5353", "tcp :: 9000"; an "app" prefix
+ * listens in a second process not named ziti), then runs the probe.
+ */
 const ZITI = `
-const net = require("net"), dgram = require("dgram"), { execFileSync } = require("child_process");
+const net = require("net"), dgram = require("dgram"), { execFileSync, spawn } = require("child_process");
 const [specs, probe] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
 const open = ([proto, host, port]) => new Promise((ok, no) => {
   if (proto === "tcp") { const s = net.createServer(); s.on("error", no); s.listen(+port, host, ok); }
   else { const s = dgram.createSocket(host.includes(":") ? "udp6" : "udp4"); s.on("error", no); s.bind(+port, host, ok); }
 });
 (async () => {
-  for (const spec of specs) await open(spec.split(" "));
-  try { execFileSync(probe[0], probe.slice(1), { stdio: "pipe" }); console.log("ready"); }
-  catch (e) { console.log(String(e.stderr).trim()); }
+  const apps = specs.filter((s) => s.startsWith("app ")).map((s) => s.slice(4));
+  const app = apps.length ? spawn(process.execPath.replace(/ziti$/, "app"), ["-e", "const net=require('net');" + apps.map((a) => "net.createServer().listen(" + a.split(" ")[2] + ", '" + a.split(" ")[1] + "');").join("") + "setInterval(()=>{},1000)"]) : undefined;
+  if (app) await new Promise((ok) => setTimeout(ok, 500));
+  for (const spec of specs.filter((s) => !s.startsWith("app "))) await open(spec.split(" "));
+  try { execFileSync(probe[0], probe.slice(1), { stdio: "pipe" }); console.log(JSON.stringify({ exit: 0, stderr: "" })); }
+  catch (e) { console.log(JSON.stringify({ exit: e.status, stderr: String(e.stderr).trim() })); }
+  app?.kill();
   process.exit(0);
 })();
 `;
@@ -39,65 +45,102 @@ let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-ziti-"));
   fs.symlinkSync(process.execPath, path.join(dir, "ziti"));
+  fs.symlinkSync(process.execPath, path.join(dir, "app"));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function runZiti(specs: string[], probe: string[]): Promise<string> {
+/** Runs the fake ziti in a network namespace of its own; returns the probe's exit and stderr. */
+function runZiti(specs: string[], probe: string[]): Promise<{ exit: number; stderr: string }> {
   return new Promise((done, fail) =>
     execFile(
-      path.join(dir, "ziti"),
-      ["-e", ZITI, JSON.stringify(specs), JSON.stringify(probe)],
+      "unshare",
+      ["-rn", path.join(dir, "ziti"), "-e", ZITI, JSON.stringify(specs), JSON.stringify(probe)],
       { timeout: 20_000 },
-      (error, stdout) => (error ? fail(new Error(error.message)) : done(stdout.trim())),
+      (error, stdout) =>
+        error
+          ? fail(new Error(error.message))
+          : done(JSON.parse(stdout.trim()) as { exit: number; stderr: string }),
     ),
   );
 }
+const ready = { exit: 0, stderr: "" };
+const failing = (stderr: string) => ({ exit: 1, stderr });
 
 test("ready when ziti listens on 127.0.0.1 for every service and nowhere else", async () => {
-  const [tcp, udp] = [await freePort(), await freePort()];
   const probe = loopbackListenersProbe([
-    { name: "orders", port: tcp, protocols: ["tcp"] },
-    { name: "dns", port: udp, protocols: ["udp"] },
+    { name: "orders", port: 8443, protocols: ["tcp"] },
+    { name: "dns", port: 5353, protocols: ["udp"] },
   ]);
   // The application's own wildcard listener in the same network namespace is not ziti's.
-  const app = createServer();
-  const appPort = await freePort();
-  await new Promise<void>((done) => app.listen(appPort, "0.0.0.0", done));
-  try {
-    expect(await runZiti([`tcp 127.0.0.1 ${tcp}`, `udp 127.0.0.1 ${udp}`], probe)).toBe("ready");
-  } finally {
-    await new Promise((done) => app.close(done));
-  }
+  expect(
+    await runZiti(["app tcp 0.0.0.0 8080", "tcp 127.0.0.1 8443", "udp 127.0.0.1 5353"], probe),
+  ).toEqual(ready);
 });
 
 test("not ready, and not alive, while ziti listens beyond loopback for another service", async () => {
-  const [tcp, extraTcp, extraUdp, extra6] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const probe = loopbackListenersProbe([{ name: "orders", port: tcp, protocols: ["tcp"] }]);
-  const out = await runZiti(
-    [
-      `tcp 127.0.0.1 ${tcp}`,
-      `tcp 0.0.0.0 ${extraTcp}`,
-      `udp 0.0.0.0 ${extraUdp}`,
-      `tcp :: ${extra6}`,
-    ],
-    probe,
-  );
-  const leaks = [`tcp 0.0.0.0:${extraTcp}`, `tcp :::${extra6}`, `udp 0.0.0.0:${extraUdp}`].sort();
-  expect(out).toBe(
-    `ziti tunnel proxy listens beyond loopback on ${leaks.join(", ")}: a service it may dial has a proxy.v1 config without binding 127.0.0.1`,
+  const probe = loopbackListenersProbe([{ name: "orders", port: 8443, protocols: ["tcp"] }]);
+  expect(
+    await runZiti(
+      ["tcp 127.0.0.1 8443", "tcp 0.0.0.0 9001", "udp 0.0.0.0 9002", "tcp :: 9003"],
+      probe,
+    ),
+  ).toEqual(
+    failing(
+      "ziti tunnel proxy listens beyond loopback on tcp 0.0.0.0:9001, tcp :::9003, udp 0.0.0.0:9002: a service it may dial has a proxy.v1 config without binding 127.0.0.1",
+    ),
   );
 });
 
 test("a service listed for tcp and udp needs both listeners on loopback", async () => {
-  const port = await freePort();
-  const probe = loopbackListenersProbe([{ name: "dns", port, protocols: ["tcp", "udp"] }]);
-  expect(await runZiti([`tcp 127.0.0.1 ${port}`], probe)).toBe(
-    `ziti tunnel proxy is not listening on 127.0.0.1 for ${port}/udp: each service needs a proxy.v1 config with binding 127.0.0.1`,
+  const probe = loopbackListenersProbe([{ name: "dns", port: 5353, protocols: ["tcp", "udp"] }]);
+  expect(await runZiti(["tcp 127.0.0.1 5353"], probe)).toEqual(
+    failing(
+      "ziti tunnel proxy is not listening on 127.0.0.1 for 5353/udp: each service needs a proxy.v1 config with binding 127.0.0.1",
+    ),
   );
-  expect(await runZiti([`tcp 127.0.0.1 ${port}`, `udp 127.0.0.1 ${port}`], probe)).toBe("ready");
+  expect(await runZiti(["tcp 127.0.0.1 5353", "udp 127.0.0.1 5353"], probe)).toEqual(ready);
+});
+
+interface Scenario {
+  name: string;
+  services: ProxyPort[];
+  controller: Record<string, { "proxy.v1"?: object; dial: boolean }>;
+  command?: string;
+  listeners: string[];
+  probes: Record<"startup" | "liveness", { exit: number; stderr: string } | undefined>;
+}
+const recorded = (
+  JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, "..", "..", "fixtures", "ziti-loopback-real", "recorded.json"),
+      "utf8",
+    ),
+  ) as { scenarios: Scenario[] }
+).scenarios;
+
+describe("what the real ziti opened, the probes judge as recorded", () => {
+  test.each(recorded.map((s) => [s.name, s] as const))("%s", async (_, scenario) => {
+    const a = LoopbackSidecarArgsSchema.parse({
+      identity: { json: identityJson() },
+      services: scenario.services,
+    });
+    const p = loopbackProcess(a);
+    // The configs the component asks for are the ones the controller held (where it held one).
+    for (const { service, config } of loopbackProxyConfigs(a)) {
+      const held = scenario.controller[service]?.["proxy.v1"];
+      if (held) expect([service, config]).toEqual([service, held]);
+    }
+    if (scenario.command)
+      expect(
+        [...(p.command ?? []).slice(0, 2), "<guard>", ...(p.command ?? []).slice(3)].join(" "),
+      ).toBe(scenario.command);
+    const specs = scenario.listeners.map((l) => l.replace(/:(\d+)$/, " $1"));
+    for (const [probe, command] of [
+      ["startup", p.startupProbe.exec?.command],
+      ["liveness", p.livenessProbe.exec?.command],
+    ] as const) {
+      const want = scenario.probes[probe];
+      if (want) expect([probe, await runZiti(specs, command ?? [])]).toEqual([probe, want]);
+    }
+  });
 });
