@@ -9,6 +9,7 @@ import {
   RouterTunnelerArgsSchema,
   renderRouterConfig,
 } from "../../../components/ziti/router-tunneler";
+import { BLUEPRINTS } from "../../../stacks";
 import { routerVariants } from "../../fixtures/ziti-router-config/variants";
 import { jwt } from "../../helpers/fixtures";
 import { routerLoaderVerdict } from "../../helpers/router-loader";
@@ -80,6 +81,35 @@ test("the loader's rules, as modelled, give every recorded verdict", () => {
       c.name,
       { verdict: c.verdict, ...(c.error ? { error: c.error } : {}), csrPath: c.csrPath },
     ]);
+});
+
+test("the ingress-router blueprint's router enrolled, ran, hosted services and carried traffic", () => {
+  const run = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, "..", "..", "fixtures", "ziti-router-config", "run.json"),
+      "utf8",
+    ),
+  ) as {
+    blueprint: string;
+    controllerEndpoint: string;
+    config: string;
+    enroll: { exit: number; log: string[] };
+    run: { online: boolean; listeningSockets: string[]; terminators: { service: string }[] };
+    traffic: { reply: string };
+  };
+  const blueprint = BLUEPRINTS["ingress-router"]?.example as { router: object; name: string };
+  const args = { ...blueprint.router, controller: { endpoint: run.controllerEndpoint } };
+  // What ran is what the blueprint renders, but for the controller it was pointed at.
+  expect(renderRouterConfig(RouterTunnelerArgsSchema.parse(args), blueprint.name)).toBe(run.config);
+  expect(routerLoaderVerdict(run.config)).toEqual({ verdict: "loaded", csrPath: "csr" });
+  expect([run.enroll.exit, run.enroll.log]).toEqual([
+    0,
+    ["loaded csr info from configuration file at path [csr]", "registration complete"],
+  ]);
+  expect(run.run.online).toBe(true);
+  expect(run.run.listeningSockets).toEqual([]);
+  expect(run.run.terminators.map((t) => t.service).sort()).toEqual(["both", "echo", "other"]);
+  expect(run.traffic.reply).toBe("echo: zeroport");
 });
 
 test("every config the schema allows loads, by the recorded rules", () => {
