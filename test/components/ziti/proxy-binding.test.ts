@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
-import { networkInterfaces } from "node:os";
 import {
   LoopbackSidecarArgsSchema,
   loopbackInjection,
@@ -29,10 +28,18 @@ function renderedSidecar(tcp: number, udp: number) {
   };
 }
 
-/** An address another pod would connect to: this host's first non-loopback IPv4 address. */
-const podAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
+/**
+ * Every run is in a network namespace of its own (unshare -rn), whose lo also holds the address
+ * another pod would connect to; no wildcard listener is ever reachable from outside it.
+ */
+const podAddress = "192.0.2.10";
+const PRIVATE_NET = [
+  "-rn",
+  "sh",
+  "-c",
+  `ip link set lo up && ip addr add ${podAddress}/32 dev lo && exec "$@"`,
+  "sh",
+];
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -73,9 +80,38 @@ function runGuarded(command: string[], args: string[]) {
   const cut = command.indexOf("--");
   expect(command.slice(0, 2)).toEqual(["python3.11", "-c"]);
   expect(command[cut + 1]).toBe("ziti");
-  const argv = [...command.slice(1, cut + 1), process.execPath, "-e", CHILD, ...args];
+  const argv = [
+    ...PRIVATE_NET,
+    ...command.slice(0, cut + 1),
+    process.execPath,
+    "-e",
+    CHILD,
+    ...args,
+  ];
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(command[0], argv, { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile("unshare", argv, { timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: number }).code ?? -1) : 0;
+      done({ code, stdout: stdout.trim(), stderr: stderr.trim() });
+    });
+  });
+}
+
+// Holds a TCP listener on 0.0.0.0:<port>, then runs the rest of its arguments and exits with them.
+const HOLDER = `import socket, subprocess, sys
+s = socket.socket()
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen()
+r = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+sys.stdout.write(r.stdout)
+sys.stderr.write(r.stderr)
+sys.exit(r.returncode)
+`;
+
+/** Runs `command` in a private network namespace where another process listens on 0.0.0.0:port. */
+function withWildcardListener(port: number, command: string[]) {
+  const argv = [...PRIVATE_NET, "python3.11", "-c", HOLDER, String(port), ...command];
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile("unshare", argv, { timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? -1) : 0;
       done({ code, stdout: stdout.trim(), stderr: stderr.trim() });
     });
@@ -104,7 +140,6 @@ describe("the bind guard keeps ziti's listeners off the pod network", () => {
   });
 
   test("as rendered, it makes the kernel answer as recorded for ziti's own calls", async () => {
-    expect(podAddress).toBeDefined();
     const [tcp, udp] = [await freePort(), await freePort()];
     const sidecar = renderedSidecar(tcp, udp);
     const probe = sidecar.startupProbe.exec.command;
@@ -134,35 +169,25 @@ describe("the bind guard keeps ziti's listeners off the pod network", () => {
 
   test("refuses to start ziti when a port is already taken on every address", async () => {
     const [tcp, udp] = [await freePort(), await freePort()];
-    const taken = createServer();
-    await new Promise<void>((done) => taken.listen(tcp, "0.0.0.0", done));
-    try {
-      const r = await runGuarded(renderedSidecar(tcp, udp).command, []);
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toBe(
-        `zeroport bind guard: cannot hold ${tcp}/tcp on 127.0.0.2: Address already in use`,
-      );
-    } finally {
-      await new Promise((done) => taken.close(done));
-    }
+    const { command } = renderedSidecar(tcp, udp);
+    const cut = command.indexOf("--");
+    const r = await withWildcardListener(tcp, [
+      ...command.slice(0, cut + 1),
+      process.execPath,
+      "-e",
+      "process.exit(0)",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `zeroport bind guard: cannot hold ${tcp}/tcp on 127.0.0.2: Address already in use`,
+    );
   });
 
   test("the startup probe is not satisfied by a wildcard listener", async () => {
     const [tcp, udp] = [await freePort(), await freePort()];
-    const wildcard = createServer();
-    await new Promise<void>((done) => wildcard.listen(tcp, "0.0.0.0", done));
-    try {
-      const probe = renderedSidecar(tcp, udp).startupProbe.exec.command;
-      const r = await new Promise<{ code: number; stderr: string }>((done) =>
-        execFile(probe[0], probe.slice(1), (error, _out, stderr) =>
-          done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stderr }),
-        ),
-      );
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`not listening on 127.0.0.1 for ${tcp}/tcp, ${udp}/udp`);
-    } finally {
-      await new Promise((done) => wildcard.close(done));
-    }
+    const r = await withWildcardListener(tcp, renderedSidecar(tcp, udp).startupProbe.exec.command);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`not listening on 127.0.0.1 for ${tcp}/tcp, ${udp}/udp`);
   });
 });
