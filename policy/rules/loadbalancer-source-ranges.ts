@@ -26,7 +26,7 @@ export const loadBalancerSourceRanges: ResourcePolicy = {
         message: `${describe(obj)} has no loadBalancerSourceRanges: it accepts traffic from any address. List the client ranges.`,
       });
     }
-    const open = ranges.filter((r) => OPEN.has(r.trim()));
+    const open = ranges.filter((r) => typeof r === "string" && OPEN.has(r.trim()));
     if (open.length > 0) {
       findings.push({
         message: `${describe(obj)} allows ${open.join(" and ")} in loadBalancerSourceRanges: open to the whole internet.`,
