@@ -8,6 +8,7 @@ import * as path from "node:path";
 import {
   RouterTunnelerArgsSchema,
   renderRouterConfig,
+  renderRouterPodSpec,
 } from "../../../components/ziti/router-tunneler";
 import { BLUEPRINTS } from "../../../stacks";
 import { routerVariants } from "../../fixtures/ziti-router-config/variants";
@@ -96,6 +97,7 @@ test("the ingress-router blueprint's router enrolled, ran, hosted services and c
     enroll: { exit: number; log: string[] };
     run: { online: boolean; listeningSockets: string[]; terminators: { service: string }[] };
     traffic: { reply: string };
+    probes: { running: { exit: number }; stopped: { exit: number; stderr: string } };
   };
   const blueprint = BLUEPRINTS["ingress-router"]?.example as { router: object; name: string };
   const args = { ...blueprint.router, controller: { endpoint: run.controllerEndpoint } };
@@ -110,6 +112,18 @@ test("the ingress-router blueprint's router enrolled, ran, hosted services and c
   expect(run.run.listeningSockets).toEqual([]);
   expect(run.run.terminators.map((t) => t.service).sort()).toEqual(["both", "echo", "other"]);
   expect(run.traffic.reply).toBe("echo: zeroport");
+  // The rendered probes asked the real router: alive while it ran, not once it stopped.
+  type Probe = { exec?: { command?: unknown } };
+  const spec = renderRouterPodSpec(RouterTunnelerArgsSchema.parse(args), {
+    name: "ziti-router",
+    enrollment: { name: "s", key: "jwt" },
+    configMapName: "c",
+    volumeClaimName: "v",
+  } as never) as unknown as { containers: Record<string, Probe>[] };
+  const probes = spec.containers[0];
+  for (const probe of [probes?.startupProbe, probes?.readinessProbe, probes?.livenessProbe])
+    expect(probe?.exec?.command).toEqual(["ziti", "agent", "stats"]);
+  expect([run.probes.running.exit, run.probes.stopped.exit]).toEqual([0, 1]);
 });
 
 test("every config the schema allows loads, by the recorded rules", () => {
