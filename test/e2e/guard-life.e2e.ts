@@ -71,6 +71,17 @@ beforeAll(async () => {
   await cluster.client.apply(
     workload("Deployment", "old-gateway", "apps", gatewayPod, { replicas: 0 }),
   );
+  // Objects made before the guard include what their controllers made from them: wait for each
+  // Deployment's ReplicaSet, or the guard (installed next) would judge its creation, and an
+  // expired grant would stop the ReplicaSet, not its pods (a race that failed CI twice).
+  for (const app of ["legacy-agent", "old-gateway"])
+    await waitFor(`the ReplicaSet of ${app}`, 180_000, async () => {
+      const rs = await cluster.client.json<{ items: unknown[] }>(
+        "GET",
+        `/apis/apps/v1/namespaces/apps/replicasets?labelSelector=app%3D${app}`,
+      );
+      return rs.items.length > 0 ? true : "not made yet";
+    });
   // The tenant: may write workloads and Services in tenant-a, nothing cluster-wide.
   await cluster.client.apply({
     apiVersion: "rbac.authorization.k8s.io/v1",
