@@ -12,7 +12,9 @@
  * - the same key with another certificate (a renewal, as ZtmMeshCa's cert-manager CA renews):
  *   imported, since every permit still verifies;
  * - another key: the start is refused, naming both certificates, because importing it would
- *   orphan every agent permit issued under the stored one, unless a rotation is asked for.
+ *   orphan every agent permit issued under the stored one, unless a rotation is asked for;
+ * - no answer either way (every export timed out without a certificate or "not found"): the start
+ *   is refused; an unknown state is never imported over.
  */
 
 /** Seconds each `ztm` call may take: its work takes under 0.3 s; past this it is hanging. */
@@ -36,6 +38,7 @@ export function caImportScript(
     // The SHA-256 fingerprint of a certificate's DER, as openssl x509 -fingerprint -sha256 gives it.
     "fingerprint() { first \"$1\" | sed 's/-----[A-Z ]*-----//g' | base64 -d 2>/dev/null | sha256sum | cut -c1-64; }",
     // The stored CA, exported into $work/stored.pem: bounded, retried, read from the file.
+    // 0: a CA is stored; 1: ztm said none is ("not found"); 2: it could not be told (no answer).
     // sh has no local variables: the export's counter is its own.
     "stored_ca() {",
     "  e=0",
@@ -46,11 +49,17 @@ export function caImportScript(
     '    [ -n "$(first "$work/stored.pem")" ] && return 0',
     '    grep -q "not found" "$work/export.log" && return 1',
     "  done",
-    "  return 1",
+    "  return 2",
     "}",
     `wanted=$(first ${paths.cert})`,
     `if [ -z "$wanted" ]; then echo "the mesh CA Secret holds no certificate at ${paths.cert}" >&2; exit 1; fi`,
-    "if stored_ca; then",
+    // Fail closed: what cannot be read is never taken for "nothing stored" and imported over.
+    "stored_ca; state=$?",
+    'if [ "$state" -eq 2 ]; then',
+    `  echo "refusing to start: cannot tell which mesh CA ${paths.data} holds: ztm ca export gave neither a certificate nor \\"not found\\" in ${n} attempts of ${t} s; nothing was imported: $(tail -n 3 "$work/export.log" | tr '\n' ' ')" >&2`,
+    "  exit 1",
+    "fi",
+    'if [ "$state" -eq 0 ]; then',
     '  if [ "$(first "$work/stored.pem")" = "$wanted" ]; then',
     `    echo "mesh CA in place (sha256 $(fingerprint ${paths.cert})); nothing to import"`,
     "    exit 0",

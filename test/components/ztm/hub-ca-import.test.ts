@@ -15,7 +15,7 @@ const OTHER = pem("TUlJQm90aGVyQ0E=");
 const sha256 = (body: string) =>
   crypto.createHash("sha256").update(Buffer.from(body, "base64")).digest("hex");
 
-type Mode = "exit" | "hang" | "hang-all" | "store-nothing" | "fail" | "other";
+type Mode = "exit" | "hang" | "hang-all" | "store-nothing" | "fail" | "other" | "export-hangs";
 
 /**
  * A `ztm` whose `ca import` stores the input (or not) and then exits, hangs or fails; `ca export`
@@ -44,6 +44,7 @@ if [ "$op" = import ]; then
   hang
   exit 0
 fi
+[ "${mode}" = export-hangs ] && exec sleep 600
 [ -f "$data/ca.pem" ] || { echo "ztm: CA certificate not found"; exit 0; }
 tr -d '\\n' < "$data/ca.pem" | sed 's/-----END/\\n-----END/; s/-----$/-----\\n/' > "$cert"
 cp "$data/ca.key" "$key" 2>/dev/null || true
@@ -140,6 +141,18 @@ describe("the hub's mesh CA at start", () => {
     expect(often.code).toBe(0);
     expect(often.stdout).toContain("mesh CA imported");
     expect(often.seconds).toBeLessThan(12);
+  });
+
+  test("an export that never answers is no 'nothing stored': the start is refused, nothing imported", () => {
+    for (const stored of [undefined, OTHER]) {
+      const r = run("export-hangs", { stored });
+      expect(r).toMatchObject({ code: 1, imports: 0, stored: stored ?? "" });
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^refusing to start: cannot tell which mesh CA \S+ holds: ztm ca export gave neither a certificate nor "not found" in 3 attempts of 1 s; nothing was imported/,
+      );
+      expect(r.seconds).toBeLessThan(8);
+    }
   });
 
   test.each(["store-nothing", "fail", "other"] as const)(
