@@ -10,12 +10,32 @@
  * - none stored: the Secret's CA is imported, and the start succeeds only once the export shows it;
  * - the same certificate stored: nothing is imported, nothing changes;
  * - the same key with another certificate (a renewal, as ZtmMeshCa's cert-manager CA renews):
- *   imported, since every permit still verifies;
+ *   imported, since every permit still verifies. Keys are compared as public keys, taken from the
+ *   certificates: ztm re-encodes the key it stores as PKCS#8 (ztm v1.0.4 cli/main.js:674), while
+ *   cert-manager writes PKCS#1 by default, so their PEM texts differ for the same key;
  * - another key: the start is refused, naming both certificates, because importing it would
  *   orphan every agent permit issued under the stored one, unless a rotation is asked for;
  * - no answer either way (every export timed out without a certificate or "not found"): the start
  *   is refused; an unknown state is never imported over.
  */
+
+/**
+ * Prints the SubjectPublicKeyInfo of the DER certificate on stdin as hex: Certificate and
+ * TBSCertificate headers, then past [0] version (when present), serial, signature algorithm,
+ * issuer, validity and subject (RFC 5280 4.1). No single quote: it goes inside sh's '…'.
+ */
+const SPKI_PERL = [
+  "local $/; my $d = <STDIN>;",
+  "sub at { my ($o) = @_; my $l = ord substr($d, $o + 1, 1); my $h = 2;",
+  "  if ($l & 0x80) { my $n = $l & 0x7f; $l = 0; $l = $l * 256 + ord substr($d, $o + 2 + $_, 1) for 0 .. $n - 1; $h += $n }",
+  "  return ($h, $l) }",
+  "exit 1 if length($d) < 16 || ord($d) != 0x30;",
+  "my ($h) = at(0); my $o = $h; ($h) = at($o); $o += $h;",
+  "my $skip = ord(substr($d, $o, 1)) == 0xa0 ? 6 : 5;",
+  "for (1 .. $skip) { my ($hh, $ll) = at($o); $o += $hh + $ll }",
+  "my ($hh, $ll) = at($o); exit 1 if $o + $hh + $ll > length($d) || ord(substr($d, $o, 1)) != 0x30;",
+  'print unpack("H*", substr($d, $o, $hh + $ll));',
+].join(" ");
 
 /** Seconds each `ztm` call may take: its work takes under 0.3 s; past this it is hanging. */
 export const ZTM_CALL_SECONDS = 10;
@@ -37,6 +57,10 @@ export function caImportScript(
     "first() { awk '/-----BEGIN CERTIFICATE-----/{f=1} f{print} /-----END CERTIFICATE-----/{if(f)exit}' \"$1\" 2>/dev/null | tr -d ' \\r\\n'; }",
     // The SHA-256 fingerprint of a certificate's DER, as openssl x509 -fingerprint -sha256 gives it.
     "fingerprint() { first \"$1\" | sed 's/-----[A-Z ]*-----//g' | base64 -d 2>/dev/null | sha256sum | cut -c1-64; }",
+    // The certificate's public key (its SubjectPublicKeyInfo, as hex DER): the CA's key compared as
+    // a key, whatever encoding each side keeps its private key in (ztm stores PKCS#8, cert-manager
+    // writes PKCS#1 by default). perl-base is in every Debian image; empty when it is no certificate.
+    `spki() { first "$1" | sed 's/-----[A-Z ]*-----//g' | base64 -d 2>/dev/null | perl -e '${SPKI_PERL}' 2>/dev/null; }`,
     // The stored CA, exported into $work/stored.pem: bounded, retried, read from the file.
     // 0: a CA is stored; 1: ztm said none is ("not found"); 2: it could not be told (no answer).
     // sh has no local variables: the export's counter is its own.
@@ -65,7 +89,8 @@ export function caImportScript(
     "    exit 0",
     "  fi",
     // A renewal (cert-manager with rotationPolicy Never) keeps the key: every permit still verifies.
-    `  if [ -s "$work/stored.key" ] && [ "$(tr -d ' \\r\\n' < "$work/stored.key")" = "$(tr -d ' \\r\\n' < ${paths.key})" ]; then`,
+    `  have=$(spki "$work/stored.pem"); want=$(spki ${paths.cert})`,
+    '  if [ -n "$have" ] && [ "$have" = "$want" ]; then',
     `    echo "renewing the mesh CA certificate with the same key: sha256 $(fingerprint "$work/stored.pem") becomes sha256 $(fingerprint ${paths.cert})"`,
     ...(options.rotate
       ? [

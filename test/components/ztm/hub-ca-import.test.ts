@@ -17,6 +17,10 @@ const sha256 = (body: string) =>
 
 type Mode = "exit" | "hang" | "hang-all" | "store-nothing" | "fail" | "other" | "export-hangs";
 
+// ztm re-encodes the key it stores as PKCS#8 (v1.0.4 cli/main.js:674); so does the stand-in.
+const PKCS8 =
+  "const c=require('crypto'),f=require('fs');try{process.stdout.write(c.createPrivateKey(f.readFileSync(process.argv[1])).export({type:'pkcs8',format:'pem'}))}catch(e){process.stdout.write(f.readFileSync(process.argv[1]))}";
+
 /**
  * A `ztm` whose `ca import` stores the input (or not) and then exits, hangs or fails; `ca export`
  * writes the stored PEM with other line breaks, and hangs afterwards in `hang-all` mode, except
@@ -38,7 +42,7 @@ if [ "$op" = import ]; then
     fail) echo "ztm: cannot read certificate from file: $cert"; exit 0 ;;
     store-nothing) exit 0 ;;
     other) printf '%s' "${OTHER}" > "$data/ca.pem" ;;
-    *) cp "$cert" "$data/ca.pem"; cp "$key" "$data/ca.key" ;;
+    *) cp "$cert" "$data/ca.pem"; "${process.execPath}" -e "${PKCS8}" "$key" > "$data/ca.key" ;;
   esac
   [ "${mode}" = hang ] && exec sleep 600
   hang
@@ -56,16 +60,30 @@ exit 0
   return bin;
 }
 
-const KEY = "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n";
+// Real CA certificates (test/fixtures/ztm-ca, made for these tests): a1 and a2 share one key
+// (a renewal), b has another; a.key is PKCS#1 (cert-manager's default), a.pkcs8.key PKCS#8.
+const fixture = (f: string) =>
+  fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "ztm-ca", f), "utf8");
+const [A1, A2, B] = [fixture("a1.pem"), fixture("a2.pem"), fixture("b.pem")];
+const KEY = fixture("a.key");
 
-function run(mode: Mode, options: { stored?: string; storedKey?: string; rotate?: boolean } = {}) {
+function run(
+  mode: Mode,
+  options: {
+    stored?: string;
+    storedKey?: string;
+    rotate?: boolean;
+    cert?: string;
+    key?: string;
+  } = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ztm-ca-"));
   fs.mkdirSync(path.join(dir, "data"));
   fs.mkdirSync(path.join(dir, "ca"));
   if (options.stored) fs.writeFileSync(path.join(dir, "data", "ca.pem"), options.stored);
   if (options.storedKey) fs.writeFileSync(path.join(dir, "data", "ca.key"), options.storedKey);
-  fs.writeFileSync(path.join(dir, "ca", "cert.pem"), CERT);
-  fs.writeFileSync(path.join(dir, "ca", "key.pem"), KEY);
+  fs.writeFileSync(path.join(dir, "ca", "cert.pem"), options.cert ?? CERT);
+  fs.writeFileSync(path.join(dir, "ca", "key.pem"), options.key ?? KEY);
   const bin = fakeZtm(dir, mode);
   const script = caImportScript(
     {
@@ -106,20 +124,38 @@ describe("the hub's mesh CA at start", () => {
     expect(r.stdout).toMatch(/^mesh CA in place \(sha256 [0-9a-f]{64}\); nothing to import\n$/);
   });
 
-  test("a renewal (another certificate, the same key) is imported: every permit still verifies", () => {
-    const r = run("exit", { stored: OTHER, storedKey: KEY.replace(/\n/g, "\r\n") });
-    expect(r).toMatchObject({ code: 0, imports: 1, stderr: "" });
-    expect(r.stdout).toMatch(
-      /^renewing the mesh CA certificate with the same key: sha256 [0-9a-f]{64} becomes sha256 [0-9a-f]{64}\nmesh CA imported/,
-    );
-  });
+  test.each([
+    ["PKCS#1, cert-manager's default", "a.key"],
+    ["PKCS#8", "a.pkcs8.key"],
+  ])(
+    "a renewal (another certificate, the same key, the Secret's key as %s) is imported",
+    (_, keyFile) => {
+      // What the first start stored, through the stand-in: the certificate, the key as PKCS#8.
+      const first = run("exit", { cert: A1, key: fixture(keyFile) });
+      expect(first.code).toBe(0);
+      const r = run("exit", {
+        stored: A1,
+        storedKey: fixture("a.pkcs8.key"),
+        cert: A2,
+        key: fixture(keyFile),
+      });
+      expect(r).toMatchObject({ code: 0, imports: 1, stderr: "", stored: A2 });
+      expect(r.stdout).toMatch(
+        /^renewing the mesh CA certificate with the same key: sha256 [0-9a-f]{64} becomes sha256 [0-9a-f]{64}\nmesh CA imported/,
+      );
+    },
+  );
 
-  test("another CA stored: the start is refused, naming both, and the stored CA is kept", () => {
-    const r = run("exit", {
-      stored: OTHER,
-      storedKey: "-----BEGIN PRIVATE KEY-----\nother\n-----END PRIVATE KEY-----\n",
-    });
-    expect(r).toMatchObject({ code: 1, imports: 0, stored: OTHER });
+  test("another key stored: the start is refused, naming both, and the stored CA is kept", () => {
+    for (const stored of [B, OTHER]) {
+      const r = run("exit", { stored, storedKey: fixture("b.key"), cert: A2, key: KEY });
+      expect(r).toMatchObject({ code: 1, imports: 0, stored });
+      expect(r.stderr).toMatch(
+        /holds mesh CA sha256 [0-9a-f]{64}, the Secret holds sha256 [0-9a-f]{64}; importing it would orphan every agent permit/,
+      );
+    }
+    // The fingerprints named are the certificates' own.
+    const r = run("exit", { stored: OTHER, storedKey: "x" });
     expect(r.stderr).toContain(
       `holds mesh CA sha256 ${sha256("TUlJQm90aGVyQ0E=")}, the Secret holds sha256 ${sha256("TUlJQm1lc2hDQQ==")}; importing it would orphan every agent permit`,
     );
