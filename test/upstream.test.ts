@@ -306,6 +306,7 @@ function facts(): Record<string, () => void | Promise<void>> {
         "--bootstrap",
         "--ca",
         "--zone",
+        "--max-agents",
         "--permit",
       ];
       const flags = hubCommand({ port: 8888, names: ["h:8888"] }).filter((t) => t.startsWith("--"));

@@ -44,6 +44,15 @@ export const ZtmHubArgsSchema = z
       .describe(
         "Accept IP literals in `names`; the hub filters them by the scope of each caller's address.",
       ),
+    maxAgents: z
+      .number()
+      .int()
+      .min(2, "must be 2 or more: the hub refuses fewer (ztm v1.0.4 hub/main.js:279)")
+      .max(1_000_000)
+      .default(100)
+      .describe(
+        "How many agents the hub admits (`--max-agents`, upstream's default 100): one more is answered 429 Too Many Agents and never joins the mesh (ztm v1.0.4 hub/main.js:278,1172). Raise it before the mesh grows past it.",
+      ),
     port: Port.min(1024, "must be 1024 or above: the hub runs as non-root")
       .default(8888)
       .describe("The port the hub listens on in the pod."),
@@ -100,8 +109,13 @@ export const ZtmHubArgsSchema = z
 export type ZtmHubArgs = z.input<typeof ZtmHubArgsSchema>;
 export type ResolvedZtmHubArgs = z.output<typeof ZtmHubArgsSchema>;
 
-/** The hub's command: explicit listen address, data dir, names and a writable permit path. */
-export function hubCommand(a: Pick<ResolvedZtmHubArgs, "port" | "names">): string[] {
+/**
+ * The hub's command: explicit listen address, data dir, names, agent capacity (`runHub` passes
+ * `--max-agents` on, ztm v1.0.4 cli/main.js:1107) and a writable permit path.
+ */
+export function hubCommand(
+  a: Pick<ResolvedZtmHubArgs, "port" | "names"> & { maxAgents?: number },
+): string[] {
   return [
     "ztm",
     "run",
@@ -112,6 +126,8 @@ export function hubCommand(a: Pick<ResolvedZtmHubArgs, "port" | "names">): strin
     "/data",
     "--names",
     ...a.names,
+    "--max-agents",
+    String(a.maxAgents ?? 100),
     "--permit",
     "/permit/root.json",
   ];

@@ -1,4 +1,4 @@
-import { ZtmHub, hubCommand, type ZtmHubArgs } from "../../../components/ztm/hub";
+import { ZtmHub, ZtmHubArgsSchema, hubCommand, type ZtmHubArgs } from "../../../components/ztm/hub";
 import { caImportScript } from "../../../components/ztm/hub-ca-import";
 import type { ZeroportInputError } from "../../../components/core/validation";
 import { podSpecOf, render } from "../../helpers/mocks";
@@ -8,6 +8,19 @@ const hub = (extra: Partial<ZtmHubArgs> = {}) =>
   render(() => new ZtmHub("hub", { namespace: "ztm", names: ["hub.example.com:8888"], ...extra }));
 
 describe("ZtmHub", () => {
+  test("admits maxAgents agents (upstream's 100 by default), rendered so it shows; fewer than 2 refused", () => {
+    const cmd = (maxAgents?: number) => {
+      const c = hubCommand({ port: 8888, names: ["h:8888"], maxAgents });
+      return c[c.indexOf("--max-agents") + 1];
+    };
+    expect([cmd(), cmd(500)]).toEqual(["100", "500"]);
+    const r = ZtmHubArgsSchema.safeParse({ names: ["hub.example.com:8888"], maxAgents: 1 });
+    expect(r.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "maxAgents: must be 2 or more: the hub refuses fewer (ztm v1.0.4 hub/main.js:279)",
+    ]);
+    expect(ZtmHubArgsSchema.parse({ names: ["hub.example.com:8888"] }).maxAgents).toBe(100);
+  });
+
   test("runs `ztm run hub` with explicit listen, data, names and a writable permit path", async () => {
     expect(hubCommand({ port: 8888, names: ["hub.example.com:8888", "hub.internal:443"] })).toEqual(
       [
@@ -21,6 +34,8 @@ describe("ZtmHub", () => {
         "--names",
         "hub.example.com:8888",
         "hub.internal:443",
+        "--max-agents",
+        "100",
         "--permit",
         "/permit/root.json",
       ],
