@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import {
   LoopbackSidecarArgsSchema,
   loopbackInjection,
 } from "../../../components/ziti/loopback-sidecar";
 import { identityJson, proxyBindRecords } from "../../helpers/fixtures";
+import { POD_ADDRESS, inPrivateNet } from "../../helpers/private-net";
 
 const recorded = proxyBindRecords();
 
@@ -28,18 +28,8 @@ function renderedSidecar(tcp: number, udp: number) {
   };
 }
 
-/**
- * Every run is in a network namespace of its own (unshare -rn), whose lo also holds the address
- * another pod would connect to; no wildcard listener is ever reachable from outside it.
- */
-const podAddress = "192.0.2.10";
-const PRIVATE_NET = [
-  "-rn",
-  "sh",
-  "-c",
-  `ip link set lo up && ip addr add ${podAddress}/32 dev lo && exec "$@"`,
-  "sh",
-];
+// Every run is in a network namespace of its own (test/helpers/private-net.ts).
+const podAddress = POD_ADDRESS;
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -80,20 +70,7 @@ function runGuarded(command: string[], args: string[]) {
   const cut = command.indexOf("--");
   expect(command.slice(0, 2)).toEqual(["python3.11", "-c"]);
   expect(command[cut + 1]).toBe("ziti");
-  const argv = [
-    ...PRIVATE_NET,
-    ...command.slice(0, cut + 1),
-    process.execPath,
-    "-e",
-    CHILD,
-    ...args,
-  ];
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile("unshare", argv, { timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-      done({ code, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
+  return inPrivateNet([...command.slice(0, cut + 1), process.execPath, "-e", CHILD, ...args]);
 }
 
 // Holds a TCP listener on 0.0.0.0:<port>, then runs the rest of its arguments and exits with them.
@@ -109,13 +86,7 @@ sys.exit(r.returncode)
 
 /** Runs `command` in a private network namespace where another process listens on 0.0.0.0:port. */
 function withWildcardListener(port: number, command: string[]) {
-  const argv = [...PRIVATE_NET, "python3.11", "-c", HOLDER, String(port), ...command];
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile("unshare", argv, { timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-      done({ code, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
+  return inPrivateNet(["python3.11", "-c", HOLDER, String(port), ...command]);
 }
 
 /** A recorded Go outcome in the words Node uses for the same kernel answer. */

@@ -6,7 +6,6 @@
 // (test/fixtures/ziti-loopback-real) are opened again and must get the recorded verdicts. Every
 // run is in a network namespace of its own (unshare -rn), so no wildcard listener is ever
 // reachable from outside it.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,6 +16,7 @@ import {
 } from "../../../components/ziti/loopback-sidecar";
 import { loopbackListenersProbe, type ProxyPort } from "../../../components/ziti/proxy-binding";
 import { identityJson } from "../../helpers/fixtures";
+import { inPrivateNet } from "../../helpers/private-net";
 
 /**
  * Listens as given ("tcp 127.0.0.1 8443", "udp 0.0.0.0 5353", "tcp :: 9000"; an "app" prefix
@@ -50,18 +50,19 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the fake ziti in a network namespace of its own; returns the probe's exit and stderr. */
-function runZiti(specs: string[], probe: string[]): Promise<{ exit: number; stderr: string }> {
-  return new Promise((done, fail) =>
-    execFile(
-      "unshare",
-      ["-rn", path.join(dir, "ziti"), "-e", ZITI, JSON.stringify(specs), JSON.stringify(probe)],
-      { timeout: 20_000 },
-      (error, stdout) =>
-        error
-          ? fail(new Error(error.message))
-          : done(JSON.parse(stdout.trim()) as { exit: number; stderr: string }),
-    ),
-  );
+async function runZiti(
+  specs: string[],
+  probe: string[],
+): Promise<{ exit: number; stderr: string }> {
+  const r = await inPrivateNet([
+    path.join(dir, "ziti"),
+    "-e",
+    ZITI,
+    JSON.stringify(specs),
+    JSON.stringify(probe),
+  ]);
+  if (r.code !== 0) throw new Error(`the fake ziti failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { exit: number; stderr: string };
 }
 const ready = { exit: 0, stderr: "" };
 const failing = (stderr: string) => ({ exit: 1, stderr });

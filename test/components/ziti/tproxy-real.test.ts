@@ -2,11 +2,11 @@
 // renders are the ones that ran; the range it claims is the one that landed on lo; its startup
 // probe, run as rendered in a network namespace of its own, says what it said about the real
 // resolver, running and stopped; and the README says what a proxy.v1 config did to it.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TproxySidecarArgsSchema, tproxyInjection } from "../../../components/ziti/tproxy-sidecar";
 import { identityJson } from "../../helpers/fixtures";
+import { inPrivateNet } from "../../helpers/private-net";
 
 const FIXTURE = path.join(__dirname, "..", "..", "fixtures", "ziti-tproxy-real", "recorded.json");
 const recorded = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as {
@@ -52,15 +52,10 @@ sys.stderr.write(r.stderr)
 sys.exit(r.returncode)
 `;
 
-/** Runs `command` in a network namespace of its own, with the stand-in resolver or without. */
-function inPrivateNet(command: string[], resolver: boolean) {
-  const argv = ["-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"];
-  const run = resolver ? ["python3.11", "-c", RESOLVER, ...command] : command;
-  return new Promise<{ exit: number; stderr: string }>((done) =>
-    execFile("unshare", [...argv, ...run], { timeout: 20_000 }, (error, _out, stderr) =>
-      done({ exit: error ? ((error as { code?: number }).code ?? -1) : 0, stderr: stderr.trim() }),
-    ),
-  );
+/** Runs the probe in a network namespace of its own, with the stand-in resolver or without. */
+async function probeInPrivateNet(command: string[], resolver: boolean) {
+  const r = await inPrivateNet(resolver ? ["python3.11", "-c", RESOLVER, ...command] : command);
+  return { exit: r.code, stderr: r.stderr };
 }
 
 test("the args that ran are the ones TproxySidecar renders by default", () => {
@@ -79,8 +74,8 @@ test("the whole dnsIpRange landed on the pod's lo while it ran, as the README sa
 test("the startup probe, as rendered, says what it said about the real resolver", async () => {
   const probe = rendered().sidecar.startupProbe.exec.command;
   const said = recorded.scenarios[0]?.probes;
-  expect(await inPrivateNet(probe, true)).toEqual(said?.startup);
-  expect(await inPrivateNet(probe, false)).toEqual(said?.startupAfterStop);
+  expect(await probeInPrivateNet(probe, true)).toEqual(said?.startup);
+  expect(await probeInPrivateNet(probe, false)).toEqual(said?.startupAfterStop);
 });
 
 test("the README says a proxy.v1 config opens its port on 127.0.0.1 in tproxy pods too", () => {
