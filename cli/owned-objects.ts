@@ -12,10 +12,8 @@ import { controllerEdge } from "../policy/controllers";
 import type { KubeObject } from "../policy/model";
 import { podSpecOf, portsOf } from "../policy/pod-specs";
 
-/** What ownership needs of a live object: its uid and its controller reference. */
+/** What ownership needs of a live object, beyond its kind: its uid and its controller reference. */
 export interface Owned {
-  kind: string;
-  apiVersion?: string;
   metadata?: {
     uid?: string;
     ownerReferences?: {
@@ -56,7 +54,7 @@ export function madeFromTemplate(child: KubeObject, owner: KubeObject): boolean 
  * The objects judged through their owner: a controller reference (by uid) to an object listed here,
  * of the kind that makes this kind, whose template would make this object.
  */
-export function judgedThroughOwner<T extends Owned>(objects: readonly T[]): Set<T> {
+export function judgedThroughOwner<T extends Owned & KubeObject>(objects: readonly T[]): Set<T> {
   const byUid = new Map<string, T>();
   for (const o of objects) {
     const uid = o.metadata?.uid;
@@ -73,7 +71,7 @@ export function judgedThroughOwner<T extends Owned>(objects: readonly T[]): Set<
       controllerEdge(o.kind, ref ?? {}) &&
       ref?.kind === owner.kind &&
       ref.apiVersion === owner.apiVersion &&
-      madeFromTemplate(o as unknown as KubeObject, owner as unknown as KubeObject)
+      madeFromTemplate(o, owner)
     )
       covered.add(o);
   }
