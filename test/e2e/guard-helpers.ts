@@ -156,5 +156,47 @@ export function guardOps(cluster: Cluster) {
     return list.items.filter((e) => e.reason === reason).map((e) => e.message);
   }
 
-  return { create, patch, installGuard, podsOf, nodeCount, waitRunning, addNode, events };
+  /** A Role (in `namespace`) or ClusterRole with `rules`. */
+  const role = (kind: "Role" | "ClusterRole", name: string, rules: object[], namespace?: string) =>
+    admin.apply({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind,
+      metadata: { name, ...(namespace ? { namespace } : {}) },
+      rules,
+    });
+
+  /** Binds the Role or ClusterRole `name` to the user `user`. */
+  const bindUser = (
+    kind: "RoleBinding" | "ClusterRoleBinding",
+    name: string,
+    user: string,
+    namespace?: string,
+  ) =>
+    admin.apply({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind,
+      metadata: {
+        name: `${name}-${user.replace(/[^a-z0-9]+/g, "-")}`,
+        ...(namespace ? { namespace } : {}),
+      },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: kind === "RoleBinding" ? "Role" : "ClusterRole",
+        name,
+      },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+    });
+
+  return {
+    create,
+    patch,
+    installGuard,
+    podsOf,
+    nodeCount,
+    waitRunning,
+    addNode,
+    events,
+    role,
+    bindUser,
+  };
 }

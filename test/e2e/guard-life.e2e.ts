@@ -83,22 +83,16 @@ beforeAll(async () => {
       return rs.items.length > 0 ? true : "not made yet";
     });
   // The tenant: may write workloads and Services in tenant-a, nothing cluster-wide.
-  await cluster.client.apply({
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "Role",
-    metadata: { name: "tenant-writer", namespace: "tenant-a" },
-    rules: [
+  await ops.role(
+    "Role",
+    "tenant-writer",
+    [
       { apiGroups: [""], resources: ["services", "pods"], verbs: ["*"] },
       { apiGroups: ["apps"], resources: ["deployments", "daemonsets"], verbs: ["*"] },
     ],
-  });
-  await cluster.client.apply({
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "RoleBinding",
-    metadata: { name: "tenant-writer", namespace: "tenant-a" },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-writer" },
-    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "alice" }],
-  });
+    "tenant-a",
+  );
+  await ops.bindUser("RoleBinding", "tenant-writer", "alice", "tenant-a");
   tenant = new KubeClient(cluster.kubeconfig, { user: "alice" });
   // The guard, with its defaults and the admin's grants, before any node agent arrives.
   await ops.installGuard(

@@ -73,47 +73,20 @@ beforeAll(async () => {
   });
   ops = guardOps(cluster);
   await cluster.client.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shared" } });
-  const rbac = (kind: "Role" | "ClusterRole", name: string, rules: object[], ns?: string) =>
-    cluster.client.apply({
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind,
-      metadata: { name, ...(ns ? { namespace: ns } : {}) },
-      rules,
-    });
-  const bind = (
-    kind: "RoleBinding" | "ClusterRoleBinding",
-    role: string,
-    user: string,
-    ns?: string,
-  ) =>
-    cluster.client.apply({
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind,
-      metadata: {
-        name: `${role}-${user.replace(/[^a-z0-9]+/g, "-")}`,
-        ...(ns ? { namespace: ns } : {}),
-      },
-      roleRef: {
-        apiGroup: "rbac.authorization.k8s.io",
-        kind: kind === "RoleBinding" ? "Role" : "ClusterRole",
-        name: role,
-      },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
-    });
   const writer = [
     { apiGroups: [""], resources: ["services", "pods"], verbs: ["*"] },
     { apiGroups: ["apps"], resources: ["deployments", "daemonsets", "replicasets"], verbs: ["*"] },
   ];
-  await rbac("Role", "tenant-writer", writer, "shared");
-  await bind("RoleBinding", "tenant-writer", "mallory", "shared");
+  await ops.role("Role", "tenant-writer", writer, "shared");
+  await ops.bindUser("RoleBinding", "tenant-writer", "mallory", "shared");
   // The self-service tenant: creates namespaces, and writes workloads anywhere (the platform's
   // controller would bind it in each namespace it creates; a ClusterRole stands for that here).
-  await rbac("ClusterRole", "namespace-creator", [
+  await ops.role("ClusterRole", "namespace-creator", [
     { apiGroups: [""], resources: ["namespaces"], verbs: ["create", "get"] },
     ...writer,
   ]);
-  await bind("ClusterRoleBinding", "namespace-creator", "selfservice");
-  await bind(
+  await ops.bindUser("ClusterRoleBinding", "namespace-creator", "selfservice");
+  await ops.bindUser(
     "ClusterRoleBinding",
     "namespace-creator",
     "system:serviceaccount:tigera-operator:tigera-operator",
