@@ -84,6 +84,14 @@ const owned = (
     spec: kind === "Pod" ? spec : { selector: {}, template: { spec } },
   };
 };
+/** The `Kind/name` of every object the JSON report has a verdict for, once each, sorted. */
+const judgedKinds = (stdout: string) =>
+  [
+    ...new Set(
+      (JSON.parse(stdout) as { kind: string; name: string }[]).map((v) => `${v.kind}/${v.name}`),
+    ),
+  ].sort();
+
 const hostNetworkSpec = { hostNetwork: true, containers: [{ name: "agent", image: "x:1" }] };
 
 describe("pure parts", () => {
@@ -232,10 +240,7 @@ describe("scan --cluster against a stand-in API server", () => {
       ]);
     const r = await scanJson();
     expect(r.code).toBe(1);
-    const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
-      (v) => `${v.kind}/${v.name}`,
-    );
-    expect([...new Set(names)].sort()).toEqual([
+    expect(judgedKinds(r.stdout)).toEqual([
       "Deployment/web",
       "Pod/cm-owned",
       "ReplicaSet/rollout-1",
@@ -253,10 +258,7 @@ describe("scan --cluster against a stand-in API server", () => {
     const r = await scanJson();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    const names = (JSON.parse(r.stdout) as { kind: string; name: string }[]).map(
-      (v) => `${v.kind}/${v.name}`,
-    );
-    expect([...new Set(names)].sort()).toEqual([
+    expect(judgedKinds(r.stdout)).toEqual([
       "DaemonSet/node-agent",
       "Deployment/agent",
       "Pod/shell",
