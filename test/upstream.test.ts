@@ -1,3 +1,4 @@
+import * as YAML from "yaml";
 // One test per row of docs/upstream.md: each checks that what zeroport renders is what the
 // upstream file and line there require. The first test keeps the page and this file in step.
 import * as fs from "node:fs";
@@ -25,6 +26,8 @@ import { ZTM_USER } from "../components/ztm/common";
 import { hubCommand } from "../components/ztm/hub";
 import { caImportScript } from "../components/ztm/hub-ca-import";
 import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
+import { CONTROLLER_EDGES } from "../policy/controllers";
+import { RouterTunnelerArgsSchema, renderRouterConfig } from "../components/ziti/router-tunneler";
 import { exposuresOf } from "../policy/rules";
 import { BLUEPRINTS } from "../stacks";
 import { identityJson, jwt, proxyBindRecords } from "./helpers/fixtures";
@@ -286,6 +289,45 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(unsupportedZitiImage("docker.io/openziti/ziti-host:1.12.0")).toContain("U37");
       expect(README).toContain("Your controller runs the 2.0 LTS line (2.0.x).");
     },
+    U38: () => {
+      const render = (extra: object) =>
+        YAML.parse(
+          renderRouterConfig(
+            RouterTunnelerArgsSchema.parse({ enrollment: { jwt: jwt({ em: "erott" }) }, ...extra }),
+            "r1",
+          ),
+        ) as { csr?: unknown; edge?: unknown; listeners?: { binding: string }[] };
+      const privateRouter = render({});
+      expect(privateRouter.csr).toBeDefined();
+      expect(privateRouter.edge).toBeUndefined();
+      const withEdge = render({ edge: { advertisedHost: "router.example.com" } });
+      expect(withEdge.edge).toBeDefined();
+      expect(withEdge.listeners?.map((l) => l.binding)).toContain("edge");
+    },
+    U39: () => {
+      const range = TproxySidecarArgsSchema.parse({
+        identity: { json: identityJson() },
+      }).dnsIpRange;
+      expect(range).toBe("100.64.0.1/10");
+      expect(
+        TproxySidecarArgsSchema.safeParse({
+          identity: { json: identityJson() },
+          clusterCidrs: { pods: ["100.64.0.0/16"] },
+        }).success,
+      ).toBe(false);
+      expect(README.replace(/\s+/g, " ")).toContain("adds `dnsIpRange` to the pod's `lo`");
+    },
+    U41: () => {
+      expect(CONTROLLER_EDGES.map((e) => e.serviceAccount)).toEqual([
+        "replicaset-controller",
+        "daemon-set-controller",
+        "statefulset-controller",
+        "job-controller",
+        "replication-controller",
+        "deployment-controller",
+        "cronjob-controller",
+      ]);
+    },
     U10: () => {
       const script = caImportScript({ data: "/data", cert: "/ca/cert.pem", key: "/ca/key.pem" });
       expect(script).toContain("ztm ca import --data /data --cert /ca/cert.pem --key /ca/key.pem");
@@ -360,6 +402,11 @@ function facts(): Record<string, () => void | Promise<void>> {
     U33: () => {
       const ztm = README.slice(README.indexOf("### ZTM"));
       expect(ztm.slice(0, ztm.indexOf("- **ZtmHub**"))).toMatch(/expires 365 days/);
+    },
+    U40: () => {
+      const script = caImportScript({ data: "/data", cert: "/c", key: "/k" });
+      expect(script).toContain('have=$(spki "$work/stored.pem"); want=$(spki /c)');
+      expect(script).not.toContain('stored.key")" = ');
     },
     U21: () => {
       expect(DOCKERFILE).toContain('ngx_module_libs="-L/usr/local/lib -lziti"');
