@@ -26,6 +26,11 @@ const COMPONENT = "ztm-agent";
 export const AGENT_API = "127.0.0.1:7777";
 /** Written by the reconciler while the agent's tunnel app is stuck after a failed listen. */
 const STUCK_FILE = "/run/zeroport/agent-stuck";
+/**
+ * Written by the reconciler while the hub does not list this agent (not admitted, say past the
+ * hub's maxAgents): the reconciler is not ready, and its log and the file say why.
+ */
+const REFUSED_FILE = "/run/zeroport/agent-refused";
 /** Fails while the stuck marker exists: the kubelet restarts the agent, which clears the state. */
 const NOT_STUCK_PROBE = { exec: { command: ["/bin/sh", "-c", `test ! -e ${STUCK_FILE}`] } };
 
@@ -191,6 +196,7 @@ export class ZtmAgent extends pulumi.ComponentResource {
                 { name: "ZTM_AGENT", value: AGENT_API },
                 { name: "ZTM_DESIRED", value: "/etc/ztm-reconciler/desired.json" },
                 { name: "ZTM_STUCK_FILE", value: STUCK_FILE },
+                { name: "ZTM_REFUSED_FILE", value: REFUSED_FILE },
               ],
               volumeMounts: [
                 { name: "reconciler", mountPath: "/etc/ztm-reconciler", readOnly: true },
@@ -201,13 +207,14 @@ export class ZtmAgent extends pulumi.ComponentResource {
                 limits: { cpu: "100m", memory: "96Mi" },
               },
               securityContext: containerSecurityContext(ZTM_USER),
-              // Ready when the agent API answers inside the pod.
+              // Ready when the agent API answers inside the pod and the hub has admitted the agent
+              // (a restart would not help a refused agent, so this is readiness, not liveness).
               readinessProbe: {
                 exec: {
                   command: [
                     "node",
                     "-e",
-                    `require("http").get("http://${AGENT_API}/api/version", (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))`,
+                    `if (require("fs").existsSync("${REFUSED_FILE}")) process.exit(1); require("http").get("http://${AGENT_API}/api/version", (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))`,
                   ],
                 },
                 periodSeconds: 15,

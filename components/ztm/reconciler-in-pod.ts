@@ -9,8 +9,18 @@
  * ConfigMap and run with `node` in the pod, and tests run the same text against a fake agent API.
  */
 
+import type * as Crypto from "node:crypto";
 import type * as Fs from "node:fs";
 import type * as Http from "node:http";
+import { agentClient } from "./reconciler-http";
+import { admissionProblem, expiryWarnings, type MeshCertificates } from "./reconciler-checks";
+
+/** What `reconcilerMain` is given beside `require`: the other shipped functions. */
+export interface ReconcilerLib {
+  agentClient: typeof agentClient;
+  admissionProblem: typeof admissionProblem;
+  expiryWarnings: typeof expiryWarnings;
+}
 
 /** The desired state, as the ConfigMap holds it. */
 export interface DesiredState {
@@ -39,8 +49,12 @@ export interface DesiredState {
 /**
  * One reconciliation pass, then (unless `once`) one every `intervalMs`, retrying failures sooner
  * with a bounded backoff. Exits non-zero only on a bad state file (or, with `once`, on a failed
- * pass). Reads: ZTM_AGENT (host:port), ZTM_DESIRED (file), ZTM_STUCK_FILE, ZTM_ONCE,
- * ZTM_INTERVAL_MS.
+ * pass). Reads: ZTM_AGENT (host:port), ZTM_DESIRED (file), ZTM_STUCK_FILE, ZTM_REFUSED_FILE,
+ * ZTM_EXPIRY_WARN_DAYS (30), ZTM_ONCE, ZTM_INTERVAL_MS.
+ *
+ * Before changing anything it asks the hub for its own endpoint: an agent the hub did not admit
+ * still says it is connected, so it writes ZTM_REFUSED_FILE (the reconciler's readiness fails)
+ * and says why. It logs a warning while a certificate of the agent is near its notAfter.
  *
  * What the real agent does, and this loop relies on (recorded in test/fixtures/ztm-agent):
  * POST answers 201 with an empty body and DELETE 204; GET inbound adds `open` (and `error`) to
@@ -49,65 +63,20 @@ export interface DesiredState {
  * change until the agent restarts. Then this loop writes ZTM_STUCK_FILE, which fails the agent's
  * probes so the kubelet restarts it, and removes it once the listens are open again.
  */
-export function reconcilerMain(req: NodeRequire): void {
+export function reconcilerMain(req: NodeRequire, lib: ReconcilerLib): void {
   const http = req("node:http") as typeof Http;
   const fs = req("node:fs") as typeof Fs;
+  const crypto = req("node:crypto") as typeof Crypto;
   const agent = process.env.ZTM_AGENT ?? "127.0.0.1:7777";
   const [host, port] = agent.split(":");
   const once = process.env.ZTM_ONCE === "1";
   const interval = Number(process.env.ZTM_INTERVAL_MS ?? 30000);
   const stuckFile = process.env.ZTM_STUCK_FILE ?? "";
+  const refusedFile = process.env.ZTM_REFUSED_FILE ?? "";
+  const warnMs = Number(process.env.ZTM_EXPIRY_WARN_DAYS ?? 30) * 86_400_000;
   const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
   type Json = Record<string, unknown>;
-
-  function call(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    return new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const r = http.request(
-        {
-          host,
-          port: Number(port),
-          method,
-          path,
-          headers: data
-            ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) }
-            : {},
-          timeout: 10000,
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (text += c));
-          res.on("end", () => {
-            let json: unknown = null;
-            try {
-              json = text ? JSON.parse(text) : null;
-            } catch {
-              json = text;
-            }
-            resolve({ status: res.statusCode ?? 0, json });
-          });
-        },
-      );
-      r.on("error", reject);
-      r.on("timeout", () => r.destroy(new Error(`${method} ${path}: timed out`)));
-      if (data) r.write(data);
-      r.end();
-    });
-  }
-
-  async function must(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await call(method, path, body);
-    if (res.status >= 300) {
-      const message = (res.json as { message?: string } | null)?.message;
-      throw new Error(`${method} ${path}: HTTP ${res.status}${message ? ` ${message}` : ""}`);
-    }
-    return res.json;
-  }
+  const { call, must } = lib.agentClient(http, host, Number(port));
 
   // Canonical JSON (sorted keys), so that equal settings compare equal whatever the key order.
   function canon(v: unknown): string {
@@ -155,10 +124,24 @@ export function reconcilerMain(req: NodeRequire): void {
       });
   }
 
-  function markStuck(reason: string | undefined): void {
-    if (!stuckFile) return;
-    if (reason) fs.writeFileSync(stuckFile, `${reason}\n`);
-    else if (fs.existsSync(stuckFile)) fs.unlinkSync(stuckFile);
+  // A marker file the probes read: present (with the reason) while something is wrong.
+  function mark(file: string, reason: string | undefined): void {
+    if (!file) return;
+    if (reason) fs.writeFileSync(file, `${reason}\n`);
+    else if (fs.existsSync(file)) fs.unlinkSync(file);
+  }
+  const markStuck = (reason: string | undefined) => mark(stuckFile, reason);
+
+  // Each expiry warning is logged when it first appears or changes, then once a day.
+  let warned = { text: "", at: 0 };
+  function warnExpiry(info: MeshCertificates): void {
+    const validTo = (pem: string) => new crypto.X509Certificate(pem).validTo;
+    const text = lib.expiryWarnings(info, Date.now(), warnMs, validTo).join("; ");
+    if (text && (text !== warned.text || Date.now() - warned.at >= 86_400_000)) {
+      log(text);
+      warned = { text, at: Date.now() };
+    }
+    if (!text) warned = { text: "", at: 0 };
   }
 
   function stuckReason(inbound: Json[]): string | undefined {
@@ -183,11 +166,12 @@ export function reconcilerMain(req: NodeRequire): void {
     if (res.status === 404)
       throw new Error(`the agent has not joined mesh ${desired.mesh} (HTTP 404)`);
     if (res.status >= 300) throw new Error(`GET /api/meshes/${mesh}: HTTP ${res.status}`);
-    const info = res.json as {
+    const info = res.json as MeshCertificates & {
       connected?: boolean;
-      agent?: { id?: string };
+      agent?: { id?: string; name?: string };
       errors?: { message?: unknown }[];
     };
+    warnExpiry(info);
     if (!info.connected || !info.agent?.id) {
       // The agent keeps the mesh's errors (ztm agent/mesh.js meshError): the last one says why.
       const last = Array.isArray(info.errors) ? info.errors[info.errors.length - 1] : undefined;
@@ -195,6 +179,15 @@ export function reconcilerMain(req: NodeRequire): void {
         typeof last?.message === "string" ? ` (the agent says: ${last.message.slice(0, 200)})` : "";
       throw new Error(`mesh ${desired.mesh} is not connected yet${why}`);
     }
+    const selfId = encodeURIComponent(info.agent.id);
+    const listed = await must("GET", `/api/meshes/${mesh}/endpoints?id=${selfId}&name=${selfId}`);
+    const refused = lib.admissionProblem(
+      desired.mesh,
+      { id: info.agent.id, name: info.agent.name },
+      Array.isArray(listed) ? (listed as Json[]) : [],
+    );
+    mark(refusedFile, refused);
+    if (refused) throw new Error(refused);
     const app = (name: string) =>
       `/api/meshes/${mesh}/apps/ztm/${name}/api/endpoints/${info.agent?.id}`;
     const ids = await resolver(mesh, [
@@ -296,5 +289,8 @@ export function reconcilerMain(req: NodeRequire): void {
 
 /** The script the reconciler container runs (`node /etc/ztm-reconciler/reconcile.js`). */
 export function reconcilerScript(): string {
-  return `"use strict";\n// Rendered by zeroport: reconciles ZTM tunnels and proxy with the declared state.\n(${reconcilerMain.toString()})(require);\n`;
+  const lib = [agentClient, admissionProblem, expiryWarnings]
+    .map((f) => `  ${f.name}: ${f.toString()},`)
+    .join("\n");
+  return `"use strict";\n// Rendered by zeroport: reconciles ZTM tunnels and proxy with the declared state.\n(${reconcilerMain.toString()})(require, {\n${lib}\n});\n`;
 }

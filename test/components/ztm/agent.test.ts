@@ -1,4 +1,11 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
+  AGENT_API,
   ZtmAgent,
   ZtmAgentArgsSchema,
   agentCommand,
@@ -31,6 +38,41 @@ const agent = (extra: Partial<ZtmAgentArgs> = {}) =>
   render(() => new ZtmAgent("agent", { ...agentArgs, ...extra }));
 
 describe("ZtmAgent", () => {
+  test("the reconciler is not ready while the hub has not admitted the agent (probe run for real)", async () => {
+    const pod = podSpecOf((await agent()).one("Deployment"));
+    type C = {
+      env?: { name: string; value: string }[];
+      readinessProbe?: { exec: { command: string[] } };
+      livenessProbe?: unknown;
+    };
+    const reconciler = (pod.containers as C[])[1];
+    const refused = reconciler?.env?.find((e) => e.name === "ZTM_REFUSED_FILE")?.value ?? "";
+    expect(refused).toBe("/run/zeroport/agent-refused");
+    // Readiness only: a restart does not get an agent admitted.
+    expect(reconciler?.livenessProbe).toBeUndefined();
+    const [cmd, flag, code] = reconciler?.readinessProbe?.exec.command ?? [];
+    expect([cmd, flag]).toEqual(["node", "-e"]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ztm-probe-"));
+    const api = http.createServer((_, res) => res.writeHead(200).end("{}"));
+    await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+    const { port } = api.address() as AddressInfo;
+    const probe = (code ?? "")
+      .replace(refused, path.join(dir, "agent-refused"))
+      .replace(AGENT_API, `127.0.0.1:${port}`);
+    // Not spawnSync: the API this probe calls answers from this process's event loop.
+    const exit = () =>
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, ["-e", probe]).on("close", resolve),
+      );
+    try {
+      expect(await exit()).toBe(0);
+      fs.writeFileSync(path.join(dir, "agent-refused"), "not admitted\n");
+      expect(await exit()).toBe(1);
+    } finally {
+      api.close();
+    }
+  });
+
   test("the agent's probes fail while the reconciler reports its tunnel app stuck", async () => {
     const pod = podSpecOf((await agent()).one("Deployment"));
     type C = {

@@ -19,6 +19,15 @@ export interface FakeAgent {
   id: string;
   state: {
     connected: boolean;
+    /**
+     * Whether the hub admitted this agent. One past the hub's --max-agents is never listed by
+     * the hub, yet its agent still answers `connected: true` with no error
+     * (shared/reference/ztm-real-run-2.md 5a).
+     */
+    admitted: boolean;
+    /** The PEMs `GET /api/meshes/{mesh}` returns as `ca` and `agent.certificate`. */
+    ca: string;
+    certificate: string;
     outbound: Json[];
     inbound: Json[];
     proxy: Json | undefined;
@@ -45,6 +54,9 @@ export async function fakeAgent(
   const meshPath = `/api/meshes/${mesh.name}`;
   const state: FakeAgent["state"] = {
     connected: true,
+    admitted: true,
+    ca: mesh.ca,
+    certificate: mesh.agent.certificate,
     outbound: [],
     inbound: [],
     proxy: undefined,
@@ -56,6 +68,8 @@ export async function fakeAgent(
   const failedListen = (tunnel: Json | undefined): string | undefined =>
     ((tunnel?.listens ?? []) as Json[]).find((l) => l.open === false)?.error as string | undefined;
   const everyone = [...endpoints, ...(options.extraEndpoints ?? [])] as Json[];
+  // An admitted agent is one of the hub's endpoints, whatever the recording's were.
+  if (!everyone.some((ep) => ep.id === self.id)) everyone.push({ ...self });
   // The hub's listEndpoints (ztm v1.0.4 hub/main.js:1609), which the agent's
   // GET /api/meshes/{mesh}/endpoints passes through (agent/main.js:304): `id` or `name` matches
   // either field, and a page is `limit` (default 100) from `offset` (default 0).
@@ -65,6 +79,7 @@ export async function fakeAgent(
     const limit = Number.parseInt(q.get("limit") ?? "") || 100;
     const offset = Number.parseInt(q.get("offset") ?? "") || 0;
     return everyone
+      .filter((ep) => state.admitted || ep.id !== self.id)
       .filter((ep) => (!id && !name) || ep.id === id || ep.name === name)
       .filter((_, i) => offset <= i && i < offset + limit);
   };
@@ -98,7 +113,8 @@ export async function fakeAgent(
         if (url !== meshPath) return send(404);
         return send(200, {
           ...mesh,
-          agent: { ...mesh.agent, ...self },
+          ca: state.ca,
+          agent: { ...mesh.agent, ...self, certificate: state.certificate },
           connected: state.connected,
           errors: state.errors,
         });

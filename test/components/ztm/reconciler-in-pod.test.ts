@@ -12,6 +12,8 @@ const EP_B = endpoints.find((e) => e.name === "ep-b")?.id ?? "";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ztm-reconciler-"));
 const script = path.join(dir, "reconcile.js");
 const stuckFile = path.join(dir, "agent-stuck");
+const refusedFile = path.join(dir, "agent-refused");
+const SELF = endpoints.find((e) => e.name === "ep-a")?.id ?? "";
 fs.writeFileSync(script, reconcilerScript());
 
 function run(
@@ -29,6 +31,7 @@ function run(
         ZTM_AGENT: agent.url,
         ZTM_DESIRED: file,
         ZTM_STUCK_FILE: stuckFile,
+        ZTM_REFUSED_FILE: refusedFile,
         ...env,
       },
     });
@@ -84,6 +87,7 @@ describe("a mesh larger than the agent's page of 100 endpoints", () => {
     expect(agent.state.outbound[0]?.entrances).toEqual([many[249]?.id, EP_B]);
     expect(agent.state.inbound[0]?.exits).toEqual([many[180]?.id, many[3]?.id]);
     expect(agent.calls.filter((c) => c.includes("/endpoints?"))).toEqual([
+      `GET /api/meshes/m1/endpoints?id=${SELF}&name=${SELF}`,
       "GET /api/meshes/m1/endpoints?id=ep-249&name=ep-249",
       "GET /api/meshes/m1/endpoints?id=ep-b&name=ep-b",
       "GET /api/meshes/m1/endpoints?id=ep-180&name=ep-180",
@@ -97,6 +101,7 @@ describe("the ZTM reconciler against the recorded agent", () => {
   beforeEach(async () => {
     agent = await fakeAgent();
     fs.rmSync(stuckFile, { force: true });
+    fs.rmSync(refusedFile, { force: true });
   });
   afterEach(() => agent.close());
 
@@ -197,6 +202,41 @@ describe("the ZTM reconciler against the recorded agent", () => {
     expect((await run(agent, desired)).out).toMatch(
       /not yet: mesh m1 is not connected yet \(the agent says: No hub found\)/,
     );
+  });
+
+  test("an agent the hub did not admit is refused, not healthy: nothing is applied, readiness fails until it is listed", async () => {
+    // As recorded past the hub's --max-agents: connected, no error, but not in the hub's list.
+    agent.state.admitted = false;
+    const r = await run(agent, desired);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      `not yet: this agent, endpoint ep-a (${SELF}), says it is connected to mesh m1, but the hub does not list it: the hub has not admitted it`,
+    );
+    expect(r.out).toContain("ZtmHub maxAgents");
+    expect(r.out).not.toContain("applied");
+    expect(changing(agent)).toEqual([]);
+    expect(fs.readFileSync(refusedFile, "utf8")).toContain("raise maxAgents");
+    agent.state.admitted = true;
+    const after = await run(agent, desired);
+    expect(after.code).toBe(0);
+    expect(after.out).toContain("applied 3 change(s)");
+    expect(fs.existsSync(refusedFile)).toBe(false);
+  });
+
+  test("a certificate near its notAfter is a warning in the log, once, and changes nothing else", async () => {
+    const pem = fs.readFileSync(path.join(__dirname, "../../fixtures/ztm-ca/a1.pem"), "utf8");
+    agent.state.certificate = pem;
+    agent.state.ca = pem;
+    // The fixture expires 2036-12-04: a warning window of 20 years takes it in.
+    const r = await run(agent, desired, { ZTM_ONCE: "1", ZTM_EXPIRY_WARN_DAYS: "7300" });
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n").filter((l) => l.includes("WARNING"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /WARNING: the agent's permit certificate \(user root\) expires at 2036-12-04T21:34:17.000Z, in \d+ day\(s\); renew it .*; WARNING: the mesh CA certificate expires at 2036-12-04T21:34:17.000Z/,
+    );
+    const quiet = await run(agent, desired);
+    expect(quiet.out).not.toContain("WARNING");
   });
 
   test("retries with a bounded backoff and logs each problem once, not once per retry", async () => {
