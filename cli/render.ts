@@ -1,5 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import {
+  CA_MATERIAL_GENERATOR,
+  placeholderMaterial,
+  type MaterialInputs,
+} from "../components/ztm/program-ca-material";
 import { markPatch } from "./patches";
+
+/** The outputs of a resource whose values the program makes at deploy time, as placeholders. */
+function generatedOutputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  return inputs.generator === CA_MATERIAL_GENERATOR
+    ? { ...placeholderMaterial(inputs as unknown as MaterialInputs) }
+    : {};
+}
 
 /** One resource the program registered, as the Pulumi engine would have received it. */
 export interface RecordedResource {
@@ -56,8 +68,10 @@ export async function recordProgram(
           custom: args.custom ?? false,
           inputs: keepSecrets(args.inputs) as Record<string, unknown>,
         });
-        // Echo the inputs as state, so outputs such as metadata.name resolve to what was asked.
-        return { id: `${args.name}-id`, state: args.inputs as Record<string, unknown> };
+        // Echo the inputs as state, so outputs such as metadata.name resolve to what was asked;
+        // what the program generates at deploy time is shown as such.
+        const inputs = args.inputs as Record<string, unknown>;
+        return { id: `${args.name}-id`, state: { ...inputs, ...generatedOutputs(inputs) } };
       },
       call: (args) => args.inputs as Record<string, unknown>,
     },

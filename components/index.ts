@@ -10,6 +10,7 @@ export * from "./ziti/ziti-host";
 export * from "./ztm/agent";
 export * from "./ztm/hub";
 export * from "./ztm/mesh-ca";
+export * from "./ztm/program-ca";
 export {
   WorkloadSelector,
   injectIntoWorkload,

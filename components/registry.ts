@@ -28,6 +28,7 @@ import { ZitiHost, ZitiHostArgsSchema, type ZitiHostArgs } from "./ziti/ziti-hos
 import { ZtmAgent, ZtmAgentArgsSchema, type ZtmAgentArgs } from "./ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema, type ZtmHubArgs } from "./ztm/hub";
 import { ZtmMeshCa, ZtmMeshCaArgsSchema, type ZtmMeshCaArgs } from "./ztm/mesh-ca";
+import { ZtmProgramCa, ZtmProgramCaArgsSchema, type ZtmProgramCaArgs } from "./ztm/program-ca";
 import type { z } from "zod";
 import {
   ZeroExposureGuard,
@@ -100,6 +101,12 @@ export const COMPONENTS: Record<string, ComponentEntry> = {
       "the ZTM mesh CA and root certificate issued by cert-manager (optionally installed)",
     schema: ZtmMeshCaArgsSchema,
     create: (name, args, opts) => new ZtmMeshCa(name, args as ZtmMeshCaArgs, opts),
+  },
+  ZtmProgramCa: {
+    description:
+      "the ZTM mesh CA (20 years) and root permits made by the program, kept in its state and in Secrets; renewed at pulumi up",
+    schema: ZtmProgramCaArgsSchema,
+    create: (name, args, opts) => new ZtmProgramCa(name, args as ZtmProgramCaArgs, opts),
   },
   ZeroExposureGuard: {
     description:

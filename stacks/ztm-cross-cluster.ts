@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
 import { blueprintName, defineBlueprint } from "./blueprint";
-import { examplePermit } from "./examples";
+import { ProgramCaSwitch, agentsWithProgramCa, hubWithProgramCa } from "./ztm-program-ca";
 
 const Cluster = z
   .object({
@@ -28,6 +28,7 @@ export const ztmCrossClusterBlueprint = defineBlueprint({
       name: blueprintName("ztm", "-agent-a"),
       clusterA: Cluster,
       clusterB: Cluster,
+      programCa: ProgramCaSwitch,
       hub: ZtmHubArgsSchema,
       agentA: ZtmAgentArgsSchema,
       agentB: ZtmAgentArgsSchema,
@@ -46,14 +47,19 @@ export const ztmCrossClusterBlueprint = defineBlueprint({
       namespace: "ztm",
       mesh: "cross-cluster",
       endpoint: "cluster-a",
-      permit: { json: examplePermit(["hub.example.com:8888"]) },
+      permit: {
+        fromCertificate: { secretName: "ztm-mesh-agent-a", bootstraps: ["ztm-hub.ztm.svc:8888"] },
+      },
       tunnels: { outbound: [{ name: "orders", targets: ["orders.shop.svc.cluster.local:8080"] }] },
     },
     agentB: {
       namespace: { name: "ztm", create: true },
       mesh: "cross-cluster",
       endpoint: "cluster-b",
-      permit: { json: examplePermit(["hub.example.com:8888"]) },
+      // The program copies this permit's Secret into cluster B.
+      permit: {
+        fromCertificate: { secretName: "ztm-mesh-agent-b", bootstraps: ["hub.example.com:8888"] },
+      },
       tunnels: { inbound: [{ name: "orders", port: 18080 }] },
       service: true,
     },
@@ -63,8 +69,36 @@ export const ztmCrossClusterBlueprint = defineBlueprint({
       new k8s.Provider(`${config.name}-${name}`, context ? { context } : {});
     const a = provider("cluster-a", config.clusterA.kubeconfigContext);
     const b = provider("cluster-b", config.clusterB.kubeconfigContext);
-    const hub = new ZtmHub(`${config.name}-hub`, input.hub, { providers: [a] });
-    new ZtmAgent(`${config.name}-agent-a`, input.agentA, { providers: [a], dependsOn: [hub] });
-    new ZtmAgent(`${config.name}-agent-b`, input.agentB, { providers: [b], dependsOn: [hub] });
+    const hub = new ZtmHub(
+      `${config.name}-hub`,
+      config.programCa ? hubWithProgramCa(config.name, input.hub) : input.hub,
+      { providers: [a] },
+    );
+    const mesh = config.programCa
+      ? agentsWithProgramCa(
+          config.name,
+          config.hub.namespace.name,
+          [
+            { args: input.agentA, local: true },
+            { args: input.agentB, local: false },
+          ],
+          { providers: [a], dependsOn: [hub] },
+        )
+      : undefined;
+    const [agentA = input.agentA, agentB = input.agentB] = mesh?.agents ?? [];
+    new ZtmAgent(`${config.name}-agent-a`, agentA, { providers: [a], dependsOn: [hub] });
+    const remote = new ZtmAgent(`${config.name}-agent-b`, agentB, {
+      providers: [b],
+      dependsOn: [hub],
+    });
+    // Agent B's permit Secret lives in cluster B, beside it.
+    const secretB = agentB.permit.fromCertificate?.secretName;
+    const prefix = `${config.name}-mesh-`;
+    if (mesh && secretB?.startsWith(prefix)) {
+      mesh.ca.permitSecret(secretB.slice(prefix.length), remote.namespace, {
+        provider: b,
+        resourceName: `${secretB}-cluster-b`,
+      });
+    }
   },
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
 import { blueprintName, defineBlueprint } from "./blueprint";
-import { examplePermit } from "./examples";
+import { ProgramCaSwitch, agentsWithProgramCa, hubWithProgramCa } from "./ztm-program-ca";
 
 /** A hub and an in-cluster agent that exposes cluster services through an outbound tunnel and the proxy. */
 export const ztmMeshBlueprint = defineBlueprint({
@@ -12,6 +12,7 @@ export const ztmMeshBlueprint = defineBlueprint({
   schema: z
     .object({
       name: blueprintName("ztm", "-agent"),
+      programCa: ProgramCaSwitch,
       hub: ZtmHubArgsSchema,
       agent: ZtmAgentArgsSchema,
     })
@@ -27,13 +28,27 @@ export const ztmMeshBlueprint = defineBlueprint({
       namespace: "ztm",
       mesh: "cluster-mesh",
       endpoint: "cluster-a",
-      permit: { json: examplePermit(["ztm-hub.ztm.svc:8888"]) },
+      // Issued by the program CA (programCa: true); the hub's Service in the cluster.
+      permit: {
+        fromCertificate: { secretName: "ztm-mesh-agent", bootstraps: ["ztm-hub.ztm.svc:8888"] },
+      },
       tunnels: { outbound: [{ name: "web", targets: ["web.shop.svc.cluster.local:8080"] }] },
       proxy: { targets: ["*.svc.cluster.local"] },
     },
   },
   program: (config, input) => {
-    const hub = new ZtmHub(`${config.name}-hub`, input.hub);
-    new ZtmAgent(`${config.name}-agent`, input.agent, { dependsOn: [hub] });
+    const hub = new ZtmHub(
+      `${config.name}-hub`,
+      config.programCa ? hubWithProgramCa(config.name, input.hub) : input.hub,
+    );
+    const [agent = input.agent] = config.programCa
+      ? agentsWithProgramCa(
+          config.name,
+          config.hub.namespace.name,
+          [{ args: input.agent, local: true }],
+          { dependsOn: [hub] },
+        ).agents
+      : [input.agent];
+    new ZtmAgent(`${config.name}-agent`, agent, { dependsOn: [hub] });
   },
 });

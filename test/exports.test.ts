@@ -42,6 +42,7 @@ const ROOT_EXPORTS = [
   "ZTM_AGENT_TYPE",
   "ZTM_HUB_TYPE",
   "ZTM_MESH_CA_TYPE",
+  "ZTM_PROGRAM_CA_TYPE",
   "ZeroExposureGuard",
   "ZeroExposureGuardArgsSchema",
   "ZeroportInputError",
@@ -53,6 +54,8 @@ const ROOT_EXPORTS = [
   "ZtmHubArgsSchema",
   "ZtmMeshCa",
   "ZtmMeshCaArgsSchema",
+  "ZtmProgramCa",
+  "ZtmProgramCaArgsSchema",
   "agentCommand",
   "agentIngressPorts",
   "complementPorts",
@@ -99,6 +102,7 @@ const CORE_EXPORTS = [
   "Quantity",
   "Resources",
   "SecretString",
+  "StringInput",
   "ZITI_GROUP",
   "ZeroportInputError",
   "allowedKeysAt",
@@ -150,6 +154,7 @@ test("type tokens are unchanged", () => {
       "zeroport:ztm:ZtmAgent",
       "zeroport:ztm:ZtmHub",
       "zeroport:ztm:ZtmMeshCa",
+      "zeroport:ztm:ZtmProgramCa",
     ],
   });
   expect(typeof ZitiHost).toBe("function");

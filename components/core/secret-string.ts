@@ -10,3 +10,6 @@ export const SecretString = z.custom<string | pulumi.Output<string>>(
   { message: "must be a string (or a pulumi.Output<string> holding one)" },
 );
 export type SecretString = z.output<typeof SecretString>;
+
+/** A string given as a value or as a `pulumi.Output<string>`: the same check, for values that are not secret. */
+export const StringInput = SecretString;

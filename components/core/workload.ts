@@ -13,7 +13,7 @@ export function singlePodDeployment(
     labels: Record<string, string>;
     selector: Record<string, string>;
     replicas: number;
-    podAnnotations?: Record<string, string>;
+    podAnnotations?: Record<string, pulumi.Input<string>>;
     podSpec: k8s.types.input.core.v1.PodSpec;
   },
   opts: pulumi.CustomResourceOptions,

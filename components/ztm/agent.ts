@@ -153,7 +153,12 @@ export class ZtmAgent extends pulumi.ComponentResource {
         selector: selector,
         replicas: 1,
         // A change of the declared apps (or of the reconciler) restarts the pod, which re-applies them.
-        podAnnotations: { "zeroport.io/desired-checksum": sha256(desired + script) },
+        podAnnotations: {
+          "zeroport.io/desired-checksum": sha256(desired + script),
+          ...(a.permit.fromCertificate?.revision !== undefined
+            ? { "zeroport.io/permit-revision": a.permit.fromCertificate.revision }
+            : {}),
+        },
         podSpec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

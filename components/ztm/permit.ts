@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DataKey, DnsSubdomain } from "../core/schemas";
-import { SecretString } from "../core/secret-string";
+import { SecretString, StringInput } from "../core/secret-string";
 import { parseHostPort } from "./common";
 
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----/;
@@ -58,6 +58,9 @@ export const PermitArgs = z
         bootstraps: z
           .array(z.string().refine((b) => parseHostPort(b) !== undefined, "must be host:port"))
           .min(1, "must list the hub addresses, as host:port"),
+        revision: StringInput.optional().describe(
+          "Changes whenever the certificate is issued again, such as ZtmProgramCa's permitRevisions[<permit>]: a change restarts the agent, which reads its permit only when it starts.",
+        ),
       })
       .strict()
       .optional(),

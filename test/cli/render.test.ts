@@ -248,6 +248,7 @@ const COMPONENT_ARGS: Record<string, () => unknown> = {
   ZtmHub: () => (BLUEPRINTS["ztm-mesh"]?.example as { hub: unknown }).hub,
   ZtmAgent: () => (BLUEPRINTS["ztm-mesh"]?.example as { agent: unknown }).agent,
   ZtmMeshCa: () => ({ namespace: "ztm" }),
+  ZtmProgramCa: () => ({ namespace: "ztm", permits: ["agent-a"], elsewhere: ["agent-b"] }),
   ZeroExposureGuard: () => ({ config: { "no-host-ports": { allowedHostPorts: [8080] } } }),
 };
 
