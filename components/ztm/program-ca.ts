@@ -93,7 +93,7 @@ const inputsOf = (s: MaterialInputs): MaterialInputs => ({
  * Issues and renews the material at `pulumi up`. Runs in Pulumi's dynamic provider process, so
  * it refers to node:crypto and the pure functions only.
  */
-const materialProvider: pulumi.dynamic.ResourceProvider = {
+export const caMaterialProvider: pulumi.dynamic.ResourceProvider = {
   create(inputs: State) {
     const material = issueMaterial(inputsOf(inputs), new Date());
     return Promise.resolve({ id: crypto.randomUUID(), outs: { ...inputs, ...material } });
@@ -129,7 +129,7 @@ class CaMaterial extends pulumi.dynamic.Resource {
       ].map((k) => [k, undefined]),
     );
     super(
-      materialProvider,
+      caMaterialProvider,
       name,
       { ...inputs, generator: CA_MATERIAL_GENERATOR, ...outputs },
       {

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { caImportScript } from "../../../components/ztm/hub-ca-import";
+import { issueMaterial } from "../../../components/ztm/program-ca-material";
 
 const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 const CERT = pem("TUlJQm1lc2hDQQ==");
@@ -145,6 +146,32 @@ describe("the hub's mesh CA at start", () => {
       );
     },
   );
+
+  test("ZtmProgramCa's CA and its renewal 18 years on: imported, then taken as a renewal", () => {
+    const lifetimes = {
+      caHours: 175_200,
+      caRenewBeforeHours: 17_520,
+      permitHours: 8_760,
+      permitRenewBeforeHours: 2_160,
+      permits: [],
+    };
+    const made = issueMaterial(lifetimes, new Date("2026-12-07T00:00:00Z"));
+    const first = run("exit", { cert: made.caCertificate, key: made.caKey });
+    expect(first).toMatchObject({ code: 0, imports: 1, stored: made.caCertificate });
+    const later = new Date("2045-01-01T00:00:00Z");
+    const renewed = issueMaterial(lifetimes, later, made, lifetimes);
+    const r = run("exit", {
+      stored: made.caCertificate,
+      storedKey: crypto
+        .createPrivateKey(made.caKey)
+        .export({ type: "pkcs8", format: "pem" })
+        .toString(),
+      cert: renewed.caCertificate,
+      key: renewed.caKey,
+    });
+    expect(r).toMatchObject({ code: 0, imports: 1, stderr: "", stored: renewed.caCertificate });
+    expect(r.stdout).toMatch(/^renewing the mesh CA certificate with the same key/);
+  });
 
   test("another key stored: the start is refused, naming both, and the stored CA is kept", () => {
     for (const stored of [B, OTHER]) {
