@@ -26,6 +26,7 @@ import { ZTM_USER } from "../components/ztm/common";
 import { hubCommand } from "../components/ztm/hub";
 import { caImportScript } from "../components/ztm/hub-ca-import";
 import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
+import { admissionProblem } from "../components/ztm/reconciler-checks";
 import { CONTROLLER_EDGES } from "../policy/controllers";
 import { RouterTunnelerArgsSchema, renderRouterConfig } from "../components/ziti/router-tunneler";
 import { exposuresOf } from "../policy/rules";
@@ -401,12 +402,26 @@ function facts(): Record<string, () => void | Promise<void>> {
     },
     U33: () => {
       const ztm = README.slice(README.indexOf("### ZTM"));
-      expect(ztm.slice(0, ztm.indexOf("- **ZtmHub**"))).toMatch(/expires 365 days/);
+      const intro = ztm.slice(0, ztm.indexOf("- **ZtmHub**"));
+      expect(intro).toMatch(/valid 365 days from its\s+first start/);
+      expect(intro).toMatch(/365 days, written again at every hub start/);
+      // So the blueprints do not leave the hub to make its own CA, unless told to.
+      for (const name of ["ztm-mesh", "ztm-cross-cluster"]) {
+        const b = BLUEPRINTS[name];
+        expect((b?.schema.parse(b.example) as { programCa: boolean }).programCa).toBe(true);
+      }
     },
     U40: () => {
       const script = caImportScript({ data: "/data", cert: "/c", key: "/k" });
       expect(script).toContain('have=$(spki "$work/stored.pem"); want=$(spki /c)');
       expect(script).not.toContain('stored.key")" = ');
+    },
+    U42: () => {
+      expect(hubCommand({ port: 8888, names: ["h:8888"], maxAgents: 250 })).toContain("250");
+      const id = "bf071f65-354d-4b54-93bc-8300944134d7";
+      expect(admissionProblem("m", { id }, [])).toContain("ZtmHub maxAgents");
+      expect(admissionProblem("m", { id }, [{ id }])).toBeUndefined();
+      expect(reconcilerScript()).toContain("admissionProblem");
     },
     U21: () => {
       expect(DOCKERFILE).toContain('ngx_module_libs="-L/usr/local/lib -lziti"');

@@ -66,7 +66,9 @@ function namedBits(set: number[]): Buffer {
 }
 const extension = (id: string, critical: boolean, value: Buffer) =>
   seq(oid(id), ...(critical ? [der(0x01, Buffer.from([0xff]))] : []), der(0x04, value));
-const SHA256_RSA = seq(oid("1.2.840.113549.1.1.11"), der(0x05));
+// A function, not a constant: Pulumi serialises this module by value for the dynamic provider,
+// and a Buffer captured as a value does not survive that.
+const sha256Rsa = () => seq(oid("1.2.840.113549.1.1.11"), der(0x05));
 
 /** The header length and content length of the DER element at `at`. */
 function element(d: Buffer, at: number): { header: number; length: number } {
@@ -124,7 +126,7 @@ export function certificate(r: CertificateRequest): string {
   const tbs = seq(
     der(0xa0, integer(Buffer.from([2]))),
     integer(serial),
-    SHA256_RSA,
+    sha256Rsa(),
     name(r.issuer.name),
     seq(time(r.notBefore), time(r.notAfter)),
     name(r.subject),
@@ -132,7 +134,7 @@ export function certificate(r: CertificateRequest): string {
     der(0xa3, seq(...extensions)),
   );
   const signature = crypto.sign("sha256", tbs, r.issuer.key);
-  const cert = seq(tbs, SHA256_RSA, bits(signature));
+  const cert = seq(tbs, sha256Rsa(), bits(signature));
   const b64 = cert.toString("base64").replace(/.{64}/g, "$&\n");
   return `-----BEGIN CERTIFICATE-----\n${b64.replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
 }

@@ -1,5 +1,6 @@
 // End-to-end through the real Pulumi engine: every blueprint previewed with the zeroport pack, up,
 // compared with `zeroport render`, previewed for no changes, changed so its pods roll, destroyed.
+import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { BLUEPRINTS, runFromStackConfig } from "../../stacks";
@@ -121,13 +122,59 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s through the Pulumi engine",
     expect(await liveMismatches(cluster.client, rendered)).toEqual([]);
   }, 900_000);
 
-  test("the exported state holds no secret of the config in plaintext", async () => {
+  test("the exported state holds no secret in plaintext: none of the config's, no key the program made", async () => {
     const state = JSON.stringify(await stack.exportStack());
     const secrets = secretStrings(config);
-    // Only zero-trust-cluster's example refers to an existing Secret instead of carrying one.
-    expect(secrets.length > 0 || name === "zero-trust-cluster").toBe(true);
+    // zero-trust-cluster's example refers to an existing Secret; the ZTM ones make their keys.
+    const carriesNone = ["zero-trust-cluster", "ztm-mesh", "ztm-cross-cluster"];
+    expect(secrets.length > 0 || carriesNone.includes(name)).toBe(true);
     const leaked = secrets.filter((s) => state.includes(s));
     expect(leaked).toEqual([]);
+    expect(state).not.toContain("PRIVATE KEY");
+  }, 120_000);
+
+  test("the ZTM mesh CA and permits the program made are real, and wired to the hub and agents", async () => {
+    const made = manifests.filter(
+      (m) =>
+        m.kind === "Secret" && m.type === "kubernetes.io/tls" && m.metadata.name.includes("-mesh-"),
+    );
+    if (!name.startsWith("ztm-")) {
+      expect(made).toEqual([]);
+      return;
+    }
+    const live = async (m: KubeObject) =>
+      ((await cluster.client.get(m))?.data ?? {}) as Record<string, string>;
+    const pem = (data: Record<string, string>, key: string) =>
+      Buffer.from(data[key] ?? "", "base64").toString("utf8");
+    const caSecret = made.find((m) => m.metadata.name.endsWith("-mesh-ca"));
+    expect(caSecret).toBeDefined();
+    const ca = new crypto.X509Certificate(pem(await live(caSecret as KubeObject), "tls.crt"));
+    expect([ca.subject, ca.ca]).toEqual(["CN=ca", true]);
+    const years = (Date.parse(ca.validTo) - Date.now()) / (365.25 * 86_400_000);
+    expect(years).toBeGreaterThan(19.9);
+    const permits = made.filter((m) => m !== caSecret);
+    expect(permits.length).toBeGreaterThan(0);
+    for (const p of permits) {
+      const data = await live(p);
+      const cert = new crypto.X509Certificate(pem(data, "tls.crt"));
+      expect([cert.subject, cert.verify(ca.publicKey), pem(data, "ca.crt")]).toEqual([
+        "CN=root",
+        true,
+        ca.toString(),
+      ]);
+      // The agent using it carries its digest, so a renewed permit rolls it.
+      const agents = await Promise.all(
+        manifests.filter((m) => m.kind === "Deployment").map((m) => cluster.client.get(m)),
+      );
+      const revisions = agents.map(
+        (d) =>
+          (d?.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template
+            .metadata.annotations?.["zeroport.io/permit-revision"],
+      );
+      expect(revisions).toContain(
+        crypto.createHash("sha256").update(pem(data, "tls.crt")).digest("hex"),
+      );
+    }
   }, 120_000);
 
   test("destroy leaves nothing", async () => {

@@ -34,6 +34,7 @@ export interface Engine {
  */
 export async function startEngine(workdir: string, kubeconfig: string): Promise<Engine> {
   const home = path.join(workdir, "pulumi-home");
+  const plugins = dynamicProviderPlugin(workdir);
   const state = path.join(workdir, "state");
   fs.mkdirSync(state, { recursive: true });
   fs.mkdirSync(path.join(workdir, "project"), { recursive: true });
@@ -44,7 +45,7 @@ export async function startEngine(workdir: string, kubeconfig: string): Promise<
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     KUBECONFIG: kubeconfig,
-    PATH: process.env.PATH ?? "",
+    PATH: `${plugins}:${process.env.PATH ?? ""}`,
   };
   const pulumiCommand = await PulumiCommand.get({ root: TOOLS, skipVersionCheck: true });
   return {
@@ -67,6 +68,24 @@ export async function startEngine(workdir: string, kubeconfig: string): Promise<
       return stack;
     },
   };
+}
+
+/**
+ * The plugin that serves Pulumi dynamic resources (ZtmProgramCa's material). The CLI's release
+ * archive ships it as a two-line script beside `pulumi` (sdk/nodejs/dist/pulumi-resource-pulumi-nodejs);
+ * a CLI built from its Go module has none, so the same script is written here, pointing at the
+ * SDK this checkout installed.
+ */
+function dynamicProviderPlugin(workdir: string): string {
+  const dir = path.join(workdir, "plugins");
+  fs.mkdirSync(dir, { recursive: true });
+  const entry = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
+  fs.writeFileSync(
+    path.join(dir, "pulumi-resource-pulumi-nodejs"),
+    `#!/bin/sh\nexec node "${entry}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  return dir;
 }
 
 /** A kubeconfig whose current context also answers as `aliases` (for multi-cluster blueprints). */
