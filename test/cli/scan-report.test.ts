@@ -200,3 +200,88 @@ describe("reports are well-formed for any names (property-based)", () => {
     expect(artifactUri(path.join(process.cwd(), "cluster:prod"))).toBe("cluster%3Aprod");
   });
 });
+
+describe("reports at scale and with hostile names", () => {
+  const many = (n: number) => {
+    const objects = Array.from({ length: n }, (_, i) => ({
+      file: `manifests/app-${i % 100}.yaml`,
+      index: i,
+      kind: "Service",
+      name: `svc-${i}`,
+    }));
+    const verdicts: ScanVerdict[] = objects
+      .filter((_, i) => i % 3 === 0)
+      .map((o) => ({
+        policy: "no-nodeport-services",
+        level: "mandatory",
+        kind: o.kind,
+        namespace: "shop",
+        name: o.name,
+        message: `Service shop/${o.name} is type NodePort`,
+        file: o.file,
+        line: 1,
+        index: o.index,
+      }));
+    return { objects, verdicts };
+  };
+  const time = (f: () => unknown) => {
+    const started = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+
+  test("JUnit grows linearly with the objects (10x the objects, well under 30x the time) and counts right", () => {
+    const small = many(10_000);
+    const large = many(100_000);
+    report("junit", small.verdicts, small.objects, "0"); // warm up
+    const tSmall = time(() => report("junit", small.verdicts, small.objects, "0"));
+    let text = "";
+    const tLarge = time(() => (text = report("junit", large.verdicts, large.objects, "0")));
+    // Quadratic would be 100x; a loaded machine's noise stays far below 30x.
+    expect(tLarge / Math.max(tSmall, 1)).toBeLessThan(30);
+    expect(text).toContain('tests="100000" failures="33334" errors="0"');
+  });
+
+  test("a scan with --format junit takes at most twice the time of --format json", async () => {
+    const doc = (i: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}, namespace: shop}\nspec: {type: ${i % 3 ? "ClusterIP" : "NodePort"}, ports: [{port: 80}]}\n`;
+    const file = tempFile(
+      "many.yaml",
+      Array.from({ length: 20_000 }, (_, i) => doc(i)).join("---\n"),
+    );
+    const timed = async (format: string) => {
+      const started = Date.now();
+      const r = await run("scan", "--format", format, file);
+      expect(r.code).toBe(1);
+      return Date.now() - started;
+    };
+    await timed("json"); // warm up
+    const json = await timed("json");
+    const junit = await timed("junit");
+    expect(junit).toBeLessThan(2 * json);
+  }, 120_000);
+
+  test("text prints a file or object name with a line break or control character escaped, never raw", () => {
+    const verdict: ScanVerdict = {
+      policy: "no-nodeport-services",
+      level: "mandatory",
+      kind: "Service",
+      namespace: "shop",
+      name: "web\nmanifests/ok.yaml#0: advisory: forged",
+      message: "Service shop/web\u2028forged\u001b[31m is type NodePort",
+      file: "dir/evil\r\nname\u0085.yaml",
+      line: 1,
+      index: 0,
+    };
+    const out = report(
+      "text",
+      [verdict],
+      [{ file: verdict.file, index: 0, kind: "Service", name: "x" }],
+      "0",
+    );
+    expect(out.split("\n")).toHaveLength(3);
+    expect(out).toContain(
+      "dir/evil\\u{d}\\u{a}name\\u{85}.yaml#0: mandatory: no-nodeport-services: Service shop/web\\u{2028}forged\\u{1b}[31m is type NodePort",
+    );
+  });
+});

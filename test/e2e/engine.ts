@@ -25,6 +25,11 @@ export interface Engine {
     program: PulumiFn,
     config?: Record<string, { value: string; secret?: boolean }>,
   ): Promise<Stack>;
+  /**
+   * The stack's state as the file backend stores it (secrets encrypted): not `exportStack()`,
+   * which the Automation API runs with --show-secrets.
+   */
+  storedState(name: string): string;
 }
 
 /**
@@ -66,6 +71,14 @@ export async function startEngine(workdir: string, kubeconfig: string): Promise<
       );
       await stack.setAllConfig(config);
       return stack;
+    },
+    storedState(name) {
+      const files = fs
+        .readdirSync(state, { recursive: true, encoding: "utf8" })
+        .filter((f) => path.basename(f) === `${name}.json`);
+      if (files.length !== 1)
+        throw new Error(`expected one state file ${name}.json, found ${files.length}`);
+      return fs.readFileSync(path.join(state, files[0] ?? ""), "utf8");
     },
   };
 }
