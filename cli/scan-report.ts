@@ -180,7 +180,7 @@ function junit(
   const byObject = new Map<string, Map<number, ScanVerdict[]>>();
   for (const v of verdicts) {
     let inFile = byObject.get(v.file);
-    if (!inFile) byObject.set(v.file, (inFile = new Map()));
+    if (!inFile) byObject.set(v.file, (inFile = new Map<number, ScanVerdict[]>()));
     const list = inFile.get(v.index);
     if (list) list.push(v);
     else inFile.set(v.index, [v]);
