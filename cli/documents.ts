@@ -42,7 +42,28 @@ function readBounded(fd: number, file: string): string {
     if (total > MAX_INPUT_BYTES) throw tooLarge(file);
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeAsKubectl(Buffer.concat(chunks));
+}
+
+// The BOM is dropped here, once, as BOMOverride does; a second one is a character.
+const UTF16 = {
+  be: new TextDecoder("utf-16be", { ignoreBOM: true }),
+  le: new TextDecoder("utf-16le", { ignoreBOM: true }),
+};
+
+/**
+ * The text kubectl reads from a file's bytes: k8s.io/cli-runtime's FileVisitor (v0.36.1
+ * pkg/resource/visitor.go) decodes every file and stdin through
+ * `unicode.BOMOverride(unicode.UTF8.NewDecoder())`: a UTF-8 BOM is dropped, a UTF-16 BOM (FE FF
+ * big-endian, FF FE little-endian) switches to UTF-16 and is dropped, anything else is UTF-8.
+ * Malformed sequences become U+FFFD on both sides.
+ */
+export function decodeAsKubectl(bytes: Buffer): string {
+  const [a, b, c] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return bytes.subarray(3).toString("utf8");
+  if (a === 0xfe && b === 0xff) return UTF16.be.decode(bytes.subarray(2));
+  if (a === 0xff && b === 0xfe) return UTF16.le.decode(bytes.subarray(2));
+  return bytes.toString("utf8");
 }
 
 /**

@@ -9,6 +9,7 @@ import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { decodeAsKubectl } from "../../cli/documents";
 import { flattenLists, readStream } from "../../cli/kube-stream";
 import { BIN } from "./cluster";
 
@@ -209,6 +210,13 @@ function shown(v: unknown): string {
   }
 }
 
+/** The text's bytes in UTF-16 with a BOM. */
+function utf16(text: string, order: "le" | "be"): Buffer {
+  const le = Buffer.from(text, "utf16le");
+  const bytes = order === "le" ? le : Buffer.from(le.map((_, i) => le[i ^ 1] ?? 0));
+  return Buffer.concat([Buffer.from(order === "le" ? [0xff, 0xfe] : [0xfe, 0xff]), bytes]);
+}
+
 function zeroportReading(text: string): Reading {
   try {
     const objects = readStream(text).flatMap((d) => flattenLists(d.value));
@@ -233,12 +241,18 @@ test("zeroport reads every file as kubectl does", () => {
     ? fs
         .readdirSync(SEEDS)
         .filter((f) => /\.(ya?ml|json)$/.test(f))
-        .map((f) => fs.readFileSync(path.join(SEEDS, f), "utf8"))
+        .map((f) => fs.readFileSync(path.join(SEEDS, f)))
     : [];
-  const texts = [...seeds, ...generated];
-  const files = texts.map((text, i) => {
+  // Some generated files saved as UTF-16 with a BOM, little- and big-endian, as editors on
+  // Windows save them; kubectl decodes them (cli-runtime's BOMOverride).
+  const encoded = generated.map((text, i) =>
+    i % 7 === 3 ? utf16(text, "le") : i % 7 === 5 ? utf16(text, "be") : Buffer.from(text),
+  );
+  const contents = [...seeds, ...encoded];
+  const texts = contents.map((bytes) => decodeAsKubectl(bytes));
+  const files = contents.map((bytes, i) => {
     const f = path.join(dir, `${String(i).padStart(5, "0")}.yaml`);
-    fs.writeFileSync(f, text);
+    fs.writeFileSync(f, bytes);
     return f;
   });
   const kubectl = JSON.parse(

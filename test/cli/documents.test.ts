@@ -1,0 +1,60 @@
+// File encodings as kubectl decodes them (cli-runtime's FileVisitor: BOMOverride over UTF-8).
+import * as fs from "node:fs";
+import { decodeAsKubectl } from "../../cli/documents";
+import { run, tempFile } from "./helpers";
+
+const TEXT =
+  "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+const utf16 = (text: string, order: "le" | "be", bom = true) => {
+  const le = Buffer.from(text, "utf16le");
+  const bytes = order === "le" ? le : Buffer.from(le.map((_, i) => le[i ^ 1] ?? 0));
+  return Buffer.concat([
+    bom ? Buffer.from(order === "le" ? [0xff, 0xfe] : [0xfe, 0xff]) : Buffer.alloc(0),
+    bytes,
+  ]);
+};
+
+describe("decodeAsKubectl", () => {
+  test.each([
+    ["UTF-8", Buffer.from(TEXT)],
+    ["UTF-8 with a BOM", Buffer.from(`\ufeff${TEXT}`)],
+    ["UTF-16LE with a BOM", utf16(TEXT, "le")],
+    ["UTF-16BE with a BOM", utf16(TEXT, "be")],
+  ])("%s: the text kubectl reads", (_, bytes) => {
+    expect(decodeAsKubectl(bytes)).toBe(TEXT);
+  });
+
+  test("one BOM is dropped; a second is a character, as BOMOverride leaves it", () => {
+    expect(decodeAsKubectl(utf16(`\ufeff${TEXT}`, "le"))).toBe(`\ufeff${TEXT}`);
+    expect(decodeAsKubectl(Buffer.from(`\ufeff\ufeff${TEXT}`))).toBe(`\ufeff${TEXT}`);
+  });
+
+  test("UTF-16 without a BOM is not UTF-16 to kubectl: it stays bytes read as UTF-8", () => {
+    expect(decodeAsKubectl(utf16(TEXT, "le", false))).toBe(
+      Buffer.from(TEXT, "utf16le").toString("utf8"),
+    );
+  });
+
+  test("a lone surrogate or an odd last byte becomes U+FFFD", () => {
+    const lone = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from([0x00, 0xd8, 0x41, 0x00, 0x42]),
+    ]);
+    expect(decodeAsKubectl(lone)).toBe("\ufffdA\ufffd");
+  });
+});
+
+describe("zeroport scan reads UTF-16 manifests (they were skipped as not Kubernetes manifests)", () => {
+  test.each(["le", "be"] as const)("UTF-16%s: the NodePort is found, exit 1", async (order) => {
+    const file = tempFile("svc.yaml", "");
+    fs.writeFileSync(file, utf16(TEXT, order));
+    const r = await run("scan", "--format", "json", file);
+    expect(r.code).toBe(1);
+    expect(
+      (JSON.parse(r.stdout) as { policy: string; name: string }[]).map((v) => [v.policy, v.name]),
+    ).toEqual([
+      ["no-nodeport-services", "web"],
+      ["zero-exposure", "web"],
+    ]);
+  });
+});
