@@ -92,6 +92,14 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
 }
 
 /**
+ * Go's strings.TrimSpace: unicode.IsSpace at both ends. Not String.prototype.trim, which also
+ * trims U+FEFF and does not trim NEL (U+0085): `---<NEL>` is a separator to kubectl.
+ */
+const GO_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
+export const goTrimSpace = (s: string) => s.replace(GO_TRIM, "");
+
+/**
  * k8s.io/apimachinery's YAMLReader: chunks between `---` lines, each with its first line, cut as
  * they are reached so that a large stream is never held twice.
  */
@@ -104,7 +112,7 @@ function* yamlChunks(text: string, offset: number): Generator<{ chunk: string; l
     const newline = text.indexOf("\n", start);
     const end = newline < 0 ? text.length : newline + 1;
     if (text.startsWith("---", start)) {
-      const trimmed = text.slice(start + 3, end).trim();
+      const trimmed = goTrimSpace(text.slice(start + 3, end));
       if (trimmed.length > 0 && !trimmed.startsWith("#"))
         throw new StreamError(`invalid Yaml document separator: ${trimmed}`, line);
       if (start > chunkStart) yield { chunk: text.slice(chunkStart, start), line: chunkLine };

@@ -87,3 +87,17 @@ test("nesting is read to kubectl's limit (10,000 levels), past the main thread's
   expect(depth).toBe(3000);
   expect(() => read(nested(10_000))).toThrow(/exceeded max depth of 10000/);
 }, 60_000);
+
+test("a separator line is trimmed as Go's strings.TrimSpace trims it, not as JavaScript's trim", () => {
+  const svc = (name: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\n`;
+  // NEL is space to Go: `---<NEL>` separates (JavaScript's trim keeps NEL).
+  expect(
+    read(`${svc("a")}---\u0085\n${svc("b")}`).map(
+      (o) => (o as { metadata: { name: string } }).metadata.name,
+    ),
+  ).toEqual(["a", "b"]);
+  // U+FEFF is not space to Go: `---<BOM>` is an invalid separator (JavaScript's trim drops it).
+  expect(() => read(`${svc("a")}---\ufeff\n${svc("b")}`)).toThrow(
+    "invalid Yaml document separator: \ufeff",
+  );
+});
