@@ -216,7 +216,22 @@ function toJson(v: unknown): unknown {
  * The first document of one chunk (what go-yaml's Unmarshal reads; anything after a `...` or a
  * second document in the chunk is ignored), as JSON-compatible values; null for an empty one.
  */
-export function decodeChunk(chunk: string): unknown {
+/**
+ * The chunk with libyaml's line breaks as the `yaml` library knows them: libyaml (go-yaml's
+ * reader and scanner) breaks a line at LF, CR LF, a lone CR, NEL, LS and PS, so a comment ends
+ * there and the next key counts; YAML 1.2 breaks only at LF and CR LF. A lone CR and NEL become
+ * LF, exactly as libyaml's read_line turns them into `\n`; LS and PS become LF too, which reads
+ * the structure as libyaml does (every offset is kept), though libyaml keeps an LS or PS that
+ * breaks a multi-line scalar in its value where this folds it to a space or newline.
+ */
+export function withLibyamlBreaks(chunk: string): string {
+  return /[\r\u0085\u2028\u2029]/.test(chunk)
+    ? chunk.replace(/\r(?!\n)|[\u0085\u2028\u2029]/g, "\n")
+    : chunk;
+}
+
+export function decodeChunk(input: string): unknown {
+  const chunk = withLibyamlBreaks(input);
   const docs = YAML.parseAllDocuments(chunk, {
     schema: "failsafe",
     merge: false,
