@@ -1,4 +1,3 @@
-import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -7,13 +6,8 @@ import { NamespaceArgs } from "../core/namespace";
 import { DnsLabel, Labels } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold } from "../core/scaffold";
-import {
-  CA_MATERIAL_GENERATOR,
-  issueMaterial,
-  renewalReasons,
-  type Material,
-  type MaterialInputs,
-} from "./program-ca-material";
+import { CA_MATERIAL_GENERATOR, type MaterialInputs } from "./program-ca-material";
+import { caMaterialProvider, inputsOf } from "./program-ca-provider";
 
 export const ZTM_PROGRAM_CA_TYPE = "zeroport:ztm:ZtmProgramCa";
 const Hours = z.number().int().min(1).max(1_000_000);
@@ -79,35 +73,6 @@ export const ZtmProgramCaArgsSchema = z
   });
 
 export type ZtmProgramCaArgs = z.input<typeof ZtmProgramCaArgsSchema>;
-
-type State = MaterialInputs & Material & { generator: string };
-const inputsOf = (s: MaterialInputs): MaterialInputs => ({
-  caHours: s.caHours,
-  caRenewBeforeHours: s.caRenewBeforeHours,
-  permitHours: s.permitHours,
-  permitRenewBeforeHours: s.permitRenewBeforeHours,
-  permits: s.permits,
-});
-
-/**
- * Issues and renews the material at `pulumi up`. Runs in Pulumi's dynamic provider process, so
- * it refers to node:crypto and the pure functions only.
- */
-export const caMaterialProvider: pulumi.dynamic.ResourceProvider = {
-  create(inputs: State) {
-    const material = issueMaterial(inputsOf(inputs), new Date());
-    return Promise.resolve({ id: crypto.randomUUID(), outs: { ...inputs, ...material } });
-  },
-  diff(_id: string, olds: State, news: State) {
-    const reasons = renewalReasons(inputsOf(news), olds, new Date());
-    const changed = JSON.stringify(inputsOf(olds)) !== JSON.stringify(inputsOf(news));
-    return Promise.resolve({ changes: changed || reasons.length > 0 });
-  },
-  update(_id: string, olds: State, news: State) {
-    const material = issueMaterial(inputsOf(news), new Date(), olds, inputsOf(olds));
-    return Promise.resolve({ outs: { ...news, ...material } });
-  },
-};
 
 /** The dynamic resource holding the CA and permits in the stack's state, keys as secrets. */
 class CaMaterial extends pulumi.dynamic.Resource {

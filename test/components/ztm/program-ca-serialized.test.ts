@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-const BUILT = path.join(ROOT, "dist", "components", "ztm", "program-ca.js");
+const BUILT = path.join(ROOT, "dist", "components", "ztm", "program-ca-provider.js");
 
 const SERIALISE = `
 const pulumi = require("@pulumi/pulumi");

@@ -1,7 +1,8 @@
 // ZtmProgramCa: its children as recorded, its provider's create/diff/update, its validation.
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ZtmProgramCa, caMaterialProvider } from "../../../components/ztm/program-ca";
+import { ZtmProgramCa } from "../../../components/ztm/program-ca";
+import { caMaterialProvider } from "../../../components/ztm/program-ca-provider";
 import type { ZeroportInputError } from "../../../components/core/validation";
 import { plainOccurrences, render } from "../../helpers/mocks";
 import { certificate, newKey } from "../../../components/ztm/x509";
