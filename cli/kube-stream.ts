@@ -1,7 +1,7 @@
 /**
  * A manifest file read the way `kubectl create -f FILE` reads it (k8s.io/cli-runtime v0.36.1's
  * FileVisitor and StreamVisitor, k8s.io/apimachinery's YAMLOrJSONDecoder and YAMLReader):
- * - a leading byte-order mark is dropped;
+ * - bytes are decoded as cli-runtime decodes them (documents.ts decodeAsKubectl: one BOM dropped);
  * - the stream is read as JSON values first; after two or more, a JSON error is final, otherwise
  *   the rest is YAML from where the last JSON value ended;
  * - YAML is cut into chunks at lines that start with `---` (only spaces or a `#` comment may
@@ -62,9 +62,27 @@ function jsonValueEnd(text: string, pos: number): number {
   return m ? pos + m[0].length : -1;
 }
 
+/**
+ * Whether YAMLOrJSONDecoder tries JSON at all: only when the first character that is not space
+ * (Go's unicode.IsSpace) within the first 4096 bytes is `{` (apimachinery v0.36.1
+ * util/yaml/decoder.go GuessJSONStream, IsJSONBuffer); anything else is YAML from the start, so
+ * `"kind": Service` is a YAML mapping.
+ */
+export function mightBeJson(text: string): boolean {
+  let bytes = 0;
+  for (const c of text) {
+    if (bytes >= 4096) return false;
+    if (c === "{") return true;
+    if (goTrimSpace(c) !== "") return false;
+    bytes += Buffer.byteLength(c);
+  }
+  return false;
+}
+
 /** The JSON values at the start of the stream, as YAMLOrJSONDecoder takes them. */
 function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } {
   const docs: StreamDocument[] = [];
+  if (!mightBeJson(text)) return { docs, rest: 0 };
   let pos = 0;
   for (;;) {
     const start = pos + (/^\s*/.exec(text.slice(pos))?.[0].length ?? 0);
@@ -143,7 +161,9 @@ function decode(chunk: string): unknown {
  * too deep for this thread's stack is read again on a larger one. Throws StreamError.
  */
 export function* streamDocuments(input: string): Generator<StreamDocument> {
-  const text = input.startsWith("\ufeff") ? input.slice(1) : input;
+  // The file's own byte-order mark was dropped when it was decoded (decodeAsKubectl); one more is
+  // not space to the JSON guess, and go-yaml skips it.
+  const text = input;
   const { docs, rest } = readJsonPrefix(text);
   for (const doc of docs) if (doc.value !== null && doc.value !== undefined) yield doc;
   for (const { chunk, line } of yamlChunks(text, rest)) {

@@ -101,3 +101,13 @@ test("a separator line is trimmed as Go's strings.TrimSpace trims it, not as Jav
     "invalid Yaml document separator: \ufeff",
   );
 });
+
+test("JSON is tried only when the stream starts with `{`: a double-quoted first key is YAML", () => {
+  expect(read('"kind": Service\napiVersion: v1\nmetadata: {name: web}\n')).toEqual([
+    { kind: "Service", apiVersion: "v1", metadata: { name: "web" } },
+  ]);
+  // A BOM left after decoding is not space to the guess: YAML, which skips it.
+  expect(
+    read('\ufeff{"kind": "Service", "apiVersion": "v1", "metadata": {"name": "a"}}\n'),
+  ).toEqual([{ kind: "Service", apiVersion: "v1", metadata: { name: "a" } }]);
+});
