@@ -1,7 +1,7 @@
 import { parseArgs as parseArgv } from "node:util";
 import { issuesFromZod } from "../components/core/issues";
 import { FactsSchema, chooseStrategy } from "../stacks/strategy";
-import { UsageError } from "./documents";
+import { UsageError } from "../reader/input";
 
 const YES_NO: Record<string, boolean> = { yes: true, no: false, true: true, false: false };
 

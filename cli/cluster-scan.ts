@@ -8,9 +8,9 @@
  */
 import type * as K8s from "@kubernetes/client-node";
 import { EXEMPTION_ANNOTATION, type KubeObject } from "../policy/model";
-import { UsageError } from "./documents";
-import { loadKubeConfig } from "./kubeconfig";
-import { getJson, type Endpoint } from "./kube-get";
+import { UsageError } from "../reader/input";
+import { loadKubeConfig } from "../kube-client/kubeconfig";
+import { getJson, type Endpoint } from "../kube-client/kube-get";
 import { judgedThroughOwner, type Owned } from "./owned-objects";
 import { DEFAULT_SCAN_LIMITS, ScanBudget, type ScanLimits } from "./scan-budget";
 import type { SourcedObject } from "./scan";

@@ -1,7 +1,7 @@
 import { parseArgs as parseArgv } from "node:util";
 import { isInputError } from "../components/core/issues";
 import { componentNameIssues } from "../components/core/name";
-import { UsageError, readMapping } from "./documents";
+import { UsageError, readMapping } from "../reader/input";
 import { scan } from "./scan";
 
 /** Where the CLI writes: injectable so tests run it in-process. */

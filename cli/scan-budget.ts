@@ -5,8 +5,8 @@
  * bound and the flag that raises it; memory stays bounded because everything kept was read within
  * the byte bound (and less is kept than read: cli/cluster-scan.ts keeps what the rules read).
  */
-import { UsageError } from "./documents";
-import { parseTimeout } from "./kube-get";
+import { UsageError } from "../reader/input";
+import { parseTimeout } from "../kube-client/kube-get";
 
 export interface ScanLimits {
   /** The whole scan, in milliseconds. */

@@ -1,6 +1,6 @@
 /**
  * The files `zeroport scan` reads, judged one document at a time: a directory is walked for
- * manifest files, each file is read as kubectl reads it (cli/kube-stream.ts), and each object is
+ * manifest files, each file is read as kubectl reads it (reader/kube-stream.ts), and each object is
  * judged as soon as it is read, so a stream of 100,000 manifests is never held whole. A file
  * with no Kubernetes object is skipped and counted; one that cannot be read is a problem, and
  * every other file is still judged.
@@ -8,8 +8,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, type KubeObject } from "../policy/model";
-import { UsageError, readText } from "./documents";
-import { flattenLists, StreamError, streamDocuments, type StreamDocument } from "./kube-stream";
+import { UsageError, readText } from "../reader/input";
+import {
+  flattenLists,
+  StreamError,
+  streamDocuments,
+  type StreamDocument,
+} from "../reader/kube-stream";
 import { shapeProblems } from "./object-shape";
 import type { ScanVerdict } from "./scan-report";
 import type { SourcedObject } from "./scan";

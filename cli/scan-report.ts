@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type * as Sarif from "sarif";
-import { printable } from "../components/core/printable";
+import { printable } from "../base/printable";
 import { EXEMPTION_ANNOTATION, type EnforcementLevel } from "../policy/model";
 import { EXPOSURE_EXEMPTIONS, RESOURCE_POLICIES, ZERO_EXPOSURE } from "../policy/rules";
 

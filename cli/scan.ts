@@ -5,10 +5,10 @@ import { PackConfigSchema, type PackConfig } from "../policy/config";
 import { judgeObject } from "../policy/judge";
 import type { KubeObject } from "../policy/model";
 import { issuesFromZod } from "../components/core/issues";
-import { UsageError, readMapping } from "./documents";
+import { UsageError, readMapping } from "../reader/input";
 import { clusterObjects } from "./cluster-scan";
 import { scanLimits } from "./scan-budget";
-import { parseTimeout } from "./kube-get";
+import { parseTimeout } from "../kube-client/kube-get";
 import { judgeFiles, tallyObjects } from "./scan-files";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
 

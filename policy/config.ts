@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
-import { DnsLabel } from "../components/core/schemas";
+import { DnsLabel } from "../base/names";
 import {
   DEFAULT_CONTROLLER_MANAGER_USERS,
   DEFAULT_NAMESPACE_CREATORS,

@@ -7,7 +7,7 @@
  * node's network, the grant says an admin agreed, for which rules, who owns it, and until when.
  */
 import { z } from "zod";
-import { DnsLabel, DnsSubdomain } from "../components/core/schemas";
+import { DnsLabel, DnsSubdomain } from "../base/names";
 import { CONTROLLER_MANAGER_USER } from "./controllers";
 import type { KubeObject } from "./model";
 

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { printable } from "./printable";
+import { printable } from "../../base/printable";
 import { DataKey, DnsSubdomain } from "./schemas";
 import { SecretString } from "./secret-string";
 import { checkedSecretValue, secretFromValue } from "./secret-value";

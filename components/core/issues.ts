@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { printable } from "./printable";
+import { printable } from "../../base/printable";
 
 /** One problem with one input field. `path` is dotted, with `[i]` for array items. */
 export interface InputIssue {

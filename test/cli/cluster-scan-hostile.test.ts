@@ -4,7 +4,7 @@
 // are read, judged through owners, judged, and reported in every format.
 import * as fc from "fast-check";
 import { readPage } from "../../cli/cluster-scan";
-import { UsageError } from "../../cli/documents";
+import { UsageError } from "../../reader/input";
 import { judgedThroughOwner } from "../../cli/owned-objects";
 import { scanObjects, type SourcedObject } from "../../cli/scan";
 import { tallyObjects } from "../../cli/scan-files";

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { listPath, PAGE_SIZE } from "../../cli/cluster-scan";
 import { judgedThroughOwner, madeFromTemplate, nodeExposure } from "../../cli/owned-objects";
-import { parseTimeout } from "../../cli/kube-get";
-import { kubeconfigFiles, safeReason } from "../../cli/kubeconfig";
+import { parseTimeout } from "../../kube-client/kube-get";
+import { kubeconfigFiles, safeReason } from "../../kube-client/kubeconfig";
 import { fakeApiServer, kubeconfigFor, type Answer } from "../helpers/fake-apiserver";
 import { tempFile } from "./helpers";
 

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { MAX_INPUT_BYTES } from "../../cli/documents";
+import { MAX_INPUT_BYTES } from "../../reader/input";
 import { run, tempFile } from "./helpers";
 
 const CASES = path.join(__dirname, "..", "fixtures", "yaml-semantics", "cases");

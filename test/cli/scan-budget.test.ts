@@ -1,6 +1,6 @@
 // The bounds of one `scan --cluster`: each is hit exactly past its limit, with the flag that
 // raises it; the flags' spellings.
-import { UsageError } from "../../cli/documents";
+import { UsageError } from "../../reader/input";
 import { maxPages, parseBytes, parseCount, ScanBudget, scanLimits } from "../../cli/scan-budget";
 
 const limits = { scanTimeoutMs: 1000, maxObjects: 1000, maxBytes: 4096 };

@@ -9,8 +9,8 @@ import * as fc from "fast-check";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { decodeAsKubectl } from "../../cli/documents";
-import { flattenLists, readStream } from "../../cli/kube-stream";
+import { decodeAsKubectl } from "../../reader/input";
+import { flattenLists, readStream } from "../../reader/kube-stream";
 import { BIN } from "./cluster";
 
 const SEEDS = path.join(__dirname, "..", "fixtures", "kubectl-reading");

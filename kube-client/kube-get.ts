@@ -7,8 +7,8 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type * as K8s from "@kubernetes/client-node";
-import { printable } from "../components/core/printable";
-import { MAX_INPUT_BYTES, UsageError } from "./documents";
+import { printable } from "../base/printable";
+import { MAX_INPUT_BYTES, UsageError } from "../reader/input";
 
 export interface Endpoint {
   config: K8s.KubeConfig;

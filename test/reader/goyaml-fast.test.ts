@@ -4,9 +4,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
-import { decodeChunk } from "../../cli/goyaml";
-import { fastDecode, fastSubset, NOT_FAST, surelyExcessiveAliasing } from "../../cli/goyaml-fast";
-import { readStream } from "../../cli/kube-stream";
+import { decodeChunk } from "../../reader/goyaml";
+import {
+  fastDecode,
+  fastSubset,
+  NOT_FAST,
+  surelyExcessiveAliasing,
+} from "../../reader/goyaml-fast";
+import { readStream } from "../../reader/kube-stream";
 
 const KEYS = [
   "name",

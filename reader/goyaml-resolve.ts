@@ -109,7 +109,7 @@ function resolveUnchecked(tag: string, text: string): [string, unknown] {
 }
 
 /**
- * The main thread's stack ends near 900 levels; cli/deep-read.ts reads such a document again on a
+ * The main thread's stack ends near 900 levels; reader/deep-read.ts reads such a document again on a
  * larger stack (kubectl allows 10,000). Past that it is refused, never misread.
  */
 export const TOO_DEEP = "nested deeper than zeroport can read: split the value";

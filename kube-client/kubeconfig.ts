@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as K8s from "@kubernetes/client-node";
-import { UsageError } from "./documents";
+import { UsageError } from "../reader/input";
 
 /** The kubeconfig files to read, in kubectl's order. */
 export function kubeconfigFiles(

@@ -1,7 +1,7 @@
 // File encodings as kubectl decodes them (cli-runtime's FileVisitor: BOMOverride over UTF-8).
 import * as fs from "node:fs";
-import { decodeAsKubectl } from "../../cli/documents";
-import { run, tempFile } from "./helpers";
+import { decodeAsKubectl } from "../../reader/input";
+import { run, tempFile } from "../cli/helpers";
 
 const TEXT =
   "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n";

@@ -1,4 +1,4 @@
-import { printable } from "../../../components/core/printable";
+import { printable } from "../../base/printable";
 
 describe("printable", () => {
   test("escapes what could end or forge a line, and cuts long text", () => {

@@ -105,7 +105,7 @@ export function readText(
 }
 
 /**
- * Every document in `text` as kubectl reads it (cli/kube-stream.ts), empty documents dropped,
+ * Every document in `text` as kubectl reads it (reader/kube-stream.ts), empty documents dropped,
  * each with the line it starts on. A syntax error names the file, line and column.
  */
 export function readDocuments(text: string, file: string): { value: unknown; line: number }[] {

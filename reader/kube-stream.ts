@@ -6,7 +6,7 @@
  *   the rest is YAML from where the last JSON value ended;
  * - YAML is cut into chunks at lines that start with `---` (only spaces or a `#` comment may
  *   follow; anything else is an error), and each chunk's first document is decoded with
- *   go-yaml's rules (cli/goyaml.ts), so a later byte-order mark or a `...` only affects its chunk;
+ *   go-yaml's rules (reader/goyaml.ts), so a later byte-order mark or a `...` only affects its chunk;
  * - `null` and empty chunks are skipped.
  * Documents are read one at a time (streamDocuments), so a scan holds one document, not all.
  * The test e2e/kubectl-reading.e2e.ts compares it with kubectl's own code over generated input.

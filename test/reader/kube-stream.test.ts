@@ -1,7 +1,7 @@
-// zeroport's reading of manifest streams (cli/kube-stream.ts, cli/goyaml.ts), case by case; each
+// zeroport's reading of manifest streams (reader/kube-stream.ts, reader/goyaml.ts), case by case; each
 // expectation is what kubectl's own reading code gives for the same text (checked for every case,
 // and for thousands of generated ones, by test/e2e/kubectl-reading.e2e.ts).
-import { flattenLists, readStream } from "../../cli/kube-stream";
+import { flattenLists, readStream } from "../../reader/kube-stream";
 
 const read = (text: string) => readStream(text).flatMap((d) => flattenLists(d.value));
 

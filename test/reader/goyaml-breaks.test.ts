@@ -1,7 +1,7 @@
 // libyaml's line breaks (LF, CR LF, lone CR, NEL, LS, PS) in the full reader: a comment ends at
 // each, and what follows is read as the next line, as kubectl reads it.
-import { flattenLists, readStream } from "../../cli/kube-stream";
-import { run, tempFile } from "./helpers";
+import { flattenLists, readStream } from "../../reader/kube-stream";
+import { run, tempFile } from "../cli/helpers";
 
 const read = (text: string) => readStream(text).flatMap((d) => flattenLists(d.value));
 const spec = (text: string) => (read(text)[0] as { spec: Record<string, unknown> }).spec;

@@ -1,5 +1,5 @@
 /**
- * The fast path of cli/goyaml.ts for the common manifest. The full reader builds the `yaml`
+ * The fast path of reader/goyaml.ts for the common manifest. The full reader builds the `yaml`
  * library's AST, which is several times slower than js-yaml; most manifests use a small block
  * subset in which the two syntaxes cannot differ, so such a chunk is parsed by js-yaml instead,
  * with every plain scalar resolved by go-yaml's own table (goyaml-resolve.ts), which is where
@@ -13,7 +13,7 @@
  * - no tab, CR, control character, byte-order mark, NEL or Unicode line separator; no `...` or
  *   directive line.
  * Anything else, any js-yaml error, and any value JSON cannot carry goes to the full reader.
- * test/cli/goyaml-fast.test.ts compares the two readers over generated chunks.
+ * test/reader/goyaml-fast.test.ts compares the two readers over generated chunks.
  */
 import * as jsyaml from "js-yaml";
 import { allowedAliasRatio, resolve } from "./goyaml-resolve";

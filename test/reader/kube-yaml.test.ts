@@ -3,8 +3,8 @@
 // Kubernetes 1.36.1 builds them; see the README there), and zeroport's reading must equal it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolve } from "../../cli/goyaml";
-import { StreamError, readStream } from "../../cli/kube-stream";
+import { resolve } from "../../reader/goyaml";
+import { StreamError, readStream } from "../../reader/kube-stream";
 
 /** The documents of a stream, as the old reader returned them. */
 const readKubeYaml = (text: string) => readStream(text).map((d) => d.value);
