@@ -33,7 +33,7 @@ interface Answer {
 function compiledReader(): string | undefined {
   return [
     path.join(__dirname, "goyaml.js"),
-    path.join(__dirname, "..", "dist", "cli", "goyaml.js"),
+    path.join(__dirname, "..", "dist", "reader", "goyaml.js"),
   ].find((f) => fs.existsSync(f));
 }
 
