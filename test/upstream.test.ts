@@ -27,6 +27,9 @@ import { hubCommand } from "../components/ztm/hub";
 import { caImportScript } from "../components/ztm/hub-ca-import";
 import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
 import { admissionProblem } from "../components/ztm/reconciler-checks";
+import { withLibyamlBreaks } from "../reader/goyaml";
+import { decodeAsKubectl } from "../reader/input";
+import { goTrimSpace, mightBeJson } from "../reader/kube-stream";
 import { CONTROLLER_EDGES } from "../policy/controllers";
 import { RouterTunnelerArgsSchema, renderRouterConfig } from "../components/ziti/router-tunneler";
 import { exposuresOf } from "../policy/rules";
@@ -454,6 +457,53 @@ function facts(): Record<string, () => void | Promise<void>> {
         },
       };
       expect(exposuresOf(lb).join("; ")).toContain("health check node port");
+    },
+    U43: () => {
+      const text = "kind: Service\n";
+      const le = Buffer.from(text, "utf16le");
+      const be = Buffer.from(le.map((_, i) => le[i ^ 1] ?? 0));
+      expect(decodeAsKubectl(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))).toBe(text);
+      expect(decodeAsKubectl(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe(text);
+      expect(decodeAsKubectl(Buffer.from(`\ufeff${text}`))).toBe(text);
+    },
+    U44: () => {
+      expect(mightBeJson(' \n\u0085 {"kind": "Service"}')).toBe(true);
+      expect(mightBeJson('"kind": Service\n')).toBe(false);
+      expect(mightBeJson('\ufeff{"kind": "Service"}')).toBe(false);
+      expect(mightBeJson(`${" ".repeat(4096)}{}`)).toBe(false);
+    },
+    U45: () => {
+      expect(goTrimSpace(" \u0085# c\t")).toBe("# c");
+      expect(goTrimSpace("\ufeff")).toBe("\ufeff");
+    },
+    U46: () => {
+      expect(withLibyamlBreaks("a: 1 # c\r b: 2\u0085c: 3\u2028d: 4\u2029e: 5\r\n")).toBe(
+        "a: 1 # c\n b: 2\nc: 3\nd: 4\ne: 5\r\n",
+      );
+    },
+    U47: () => {
+      const sdk = fs.readFileSync(
+        require.resolve("@pulumi/pulumi/automation/localWorkspace.js"),
+        "utf8",
+      );
+      expect(sdk).toContain('["stack", "export", "--show-secrets", "--stack", stackName]');
+      const e2e = fs.readFileSync(path.join(__dirname, "e2e", "engine.e2e.ts"), "utf8");
+      expect(e2e).toContain("engine.storedState(name)");
+      expect(e2e).not.toContain("exportStack()");
+    },
+    U48: () => {
+      const host = fs.readFileSync(
+        require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"),
+        "utf8",
+      );
+      expect(host).toContain("resp.setAcceptsecrets(false)");
+      expect(host).toContain("requireFromString(providerString).handler()");
+      const provider = fs.readFileSync(
+        path.join(__dirname, "..", "components", "ztm", "program-ca-provider.ts"),
+        "utf8",
+      );
+      expect(provider).toMatch(/export \{ caMaterialProvider, inputsOf \};\s*$/);
+      expect(provider).not.toMatch(/^export const/m);
     },
   };
 }
