@@ -63,6 +63,15 @@ function jsonValueEnd(text: string, pos: number): number {
 }
 
 /**
+ * Go's strings.TrimSpace: unicode.IsSpace at both ends. Not String.prototype.trim, which also
+ * trims U+FEFF and does not trim NEL (U+0085): `---<NEL>` is a separator to kubectl.
+ */
+const GO_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
+export const goTrimSpace = (s: string) => s.replace(GO_TRIM, "");
+const GO_SPACE_CHAR = new RegExp(`^[${GO_SPACE}]$`);
+
+/**
  * Whether YAMLOrJSONDecoder tries JSON at all: only when the first character that is not space
  * (Go's unicode.IsSpace) within the first 4096 bytes is `{` (apimachinery v0.36.1
  * util/yaml/decoder.go GuessJSONStream, IsJSONBuffer); anything else is YAML from the start, so
@@ -73,7 +82,7 @@ export function mightBeJson(text: string): boolean {
   for (const c of text) {
     if (bytes >= 4096) return false;
     if (c === "{") return true;
-    if (goTrimSpace(c) !== "") return false;
+    if (!GO_SPACE_CHAR.test(c)) return false;
     bytes += Buffer.byteLength(c);
   }
   return false;
@@ -108,14 +117,6 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
     pos = end;
   }
 }
-
-/**
- * Go's strings.TrimSpace: unicode.IsSpace at both ends. Not String.prototype.trim, which also
- * trims U+FEFF and does not trim NEL (U+0085): `---<NEL>` is a separator to kubectl.
- */
-const GO_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
-const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
-export const goTrimSpace = (s: string) => s.replace(GO_TRIM, "");
 
 /**
  * k8s.io/apimachinery's YAMLReader: chunks between `---` lines, each with its first line, cut as

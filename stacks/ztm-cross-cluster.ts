@@ -3,7 +3,12 @@ import { z } from "zod";
 import { ZtmAgent, ZtmAgentArgsSchema } from "../components/ztm/agent";
 import { ZtmHub, ZtmHubArgsSchema } from "../components/ztm/hub";
 import { blueprintName, defineBlueprint } from "./blueprint";
-import { ProgramCaSwitch, agentsWithProgramCa, hubWithProgramCa } from "./ztm-program-ca";
+import {
+  ProgramCaSwitch,
+  agentsWithProgramCa,
+  hubWithProgramCa,
+  remotePermitSecret,
+} from "./ztm-program-ca";
 
 const Cluster = z
   .object({
@@ -92,13 +97,11 @@ export const ztmCrossClusterBlueprint = defineBlueprint({
       dependsOn: [hub],
     });
     // Agent B's permit Secret lives in cluster B, beside it.
-    const secretB = agentB.permit.fromCertificate?.secretName;
-    const prefix = `${config.name}-mesh-`;
-    if (mesh && secretB?.startsWith(prefix)) {
-      mesh.ca.permitSecret(secretB.slice(prefix.length), remote.namespace, {
+    if (mesh)
+      remotePermitSecret(config.name, mesh.ca, agentB, {
+        namespace: remote.namespace,
         provider: b,
-        resourceName: `${secretB}-cluster-b`,
+        suffix: "cluster-b",
       });
-    }
   },
 });

@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ZtmAgentArgs } from "../components/ztm/agent";
@@ -56,4 +57,23 @@ export function agentsWithProgramCa(
       return { ...args, permit: { fromCertificate: { ...from, revision } } };
     }),
   };
+}
+
+/**
+ * The Secret of the program permit an agent names, made where the agent runs (in `namespace`,
+ * through `provider`, as `<secret>-<where>`): for an agent in another cluster. None when the
+ * agent names no permit.
+ */
+export function remotePermitSecret(
+  name: string,
+  ca: ZtmProgramCa,
+  agent: ZtmAgentArgs,
+  where: { namespace: pulumi.Input<string>; provider: k8s.Provider; suffix: string },
+): k8s.core.v1.Secret | undefined {
+  const permit = permitNamed(`${name}-mesh`, agent);
+  if (permit === undefined) return undefined;
+  return ca.permitSecret(permit, where.namespace, {
+    provider: where.provider,
+    resourceName: `${name}-mesh-${permit}-${where.suffix}`,
+  });
 }

@@ -6,7 +6,11 @@ import { NamespaceArgs } from "../core/namespace";
 import { DnsLabel, Labels } from "../core/schemas";
 import { parseArgs } from "../core/validation";
 import { scaffold } from "../core/scaffold";
-import { CA_MATERIAL_GENERATOR, type MaterialInputs } from "./program-ca-material";
+import {
+  CA_MATERIAL_GENERATOR,
+  placeholderMaterial,
+  type MaterialInputs,
+} from "./program-ca-material";
 import { caMaterialProvider, inputsOf } from "./program-ca-provider";
 
 export const ZTM_PROGRAM_CA_TYPE = "zeroport:ztm:ZtmProgramCa";
@@ -83,15 +87,9 @@ class CaMaterial extends pulumi.dynamic.Resource {
   declare readonly permitKeys: pulumi.Output<Record<string, string>>;
   declare readonly permitNotAfter: pulumi.Output<Record<string, string>>;
   constructor(name: string, inputs: MaterialInputs, opts: pulumi.CustomResourceOptions) {
+    // Every output named (undefined until the provider answers), from the material's one shape.
     const outputs = Object.fromEntries(
-      [
-        "caCertificate",
-        "caKey",
-        "caNotAfter",
-        "permitCertificates",
-        "permitKeys",
-        "permitNotAfter",
-      ].map((k) => [k, undefined]),
+      Object.keys(placeholderMaterial(inputs)).map((k) => [k, undefined]),
     );
     super(
       caMaterialProvider,
