@@ -256,10 +256,13 @@ describe("reports at scale and with hostile names", () => {
       return Date.now() - started;
     };
     await timed("json"); // warm up
-    const json = await timed("json");
-    const junit = await timed("junit");
+    // The best of three each: a pause on a loaded machine lands on one run, not on all three.
+    const best = async (format: string) =>
+      Math.min(await timed(format), await timed(format), await timed(format));
+    const json = await best("json");
+    const junit = await best("junit");
     expect(junit).toBeLessThan(2 * json);
-  }, 120_000);
+  }, 240_000);
 
   test("text prints a file or object name with a line break or control character escaped, never raw", () => {
     const verdict: ScanVerdict = {

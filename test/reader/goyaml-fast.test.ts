@@ -261,8 +261,9 @@ describe("excessive aliasing decided before the full reader", () => {
           expect(full(text)).toEqual({ error: "document contains excessive aliasing" });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
+    // About 5% of the drawn documents are refused (20 seeds measured: 35-66 of 1,000; 5-26 of 300).
     expect(refused).toBeGreaterThan(10);
   });
 
