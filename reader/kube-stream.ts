@@ -151,7 +151,7 @@ function decode(chunk: string): unknown {
   const fast = fastDecode(chunk);
   if (fast !== NOT_FAST) return fast;
   if (surelyExcessiveAliasing(chunk)) throw new GoYamlError("document contains excessive aliasing");
-  // Loaded on first use: it brings the `yaml` library, which a scan of plain manifests never needs.
+  // Loaded on first use: the port of go-yaml's reader, which a scan of plain manifests never needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   fullReader ??= require("./goyaml") as typeof FullReader;
   return fullReader.decodeChunk(chunk);

@@ -127,7 +127,9 @@ describe("zeroport scan", () => {
     const broken = tempFile("broken.yaml", `${CLEAN}---\nkind: [\n`);
     let r = await run("scan", broken);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^zeroport: ${broken}:9:1: Flow sequence`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^zeroport: ${broken}:9:1: did not find expected node content`),
+    );
     expect(r.stdout).toBe(
       "0 object(s) judged: 0 mandatory violation(s), 0 advisory finding(s); 1 input problem(s), on stderr: the scan is incomplete\n",
     );
