@@ -9,12 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, type KubeObject } from "../policy/model";
 import { UsageError, readText } from "../reader/input";
-import {
-  flattenLists,
-  StreamError,
-  streamDocuments,
-  type StreamDocument,
-} from "../reader/kube-stream";
+import { kubectlObjects } from "../reader/kube-objects";
+import { StreamError, streamDocuments, type StreamDocument } from "../reader/kube-stream";
 import { shapeProblems } from "./object-shape";
 import type { ScanVerdict } from "./scan-report";
 import type { SourcedObject } from "./scan";
@@ -100,7 +96,7 @@ function documentObjects(value: unknown, file: string, doc: number, line: number
   };
   let objects: unknown[];
   try {
-    objects = Array.isArray(value) ? [value] : flattenLists(value);
+    objects = Array.isArray(value) ? [value] : kubectlObjects(value);
   } catch (e) {
     if (e instanceof StreamError) throw new UsageError([`${file}:${line}: ${e.message}`]);
     throw e;

@@ -199,34 +199,3 @@ function decodeDeepWhenNeeded(chunk: string): unknown {
 export function readStream(input: string): StreamDocument[] {
   return [...streamDocuments(input)];
 }
-
-/** Fills an item's kind and apiVersion from its list when it has neither, as kubectl does. */
-function listItems(list: Record<string, unknown>): unknown[] {
-  const items = list.items;
-  if (items === null) return [];
-  if (!Array.isArray(items)) throw new StreamError("items of a list must be an array", 1);
-  return items.map((item) => {
-    if (typeof item !== "object" || item === null || Array.isArray(item))
-      throw new StreamError("items member is not an object", 1);
-    const o = item as Record<string, unknown>;
-    if (!o.kind && !o.apiVersion && typeof list.kind === "string") {
-      return { ...o, kind: list.kind.replace(/List$/, ""), apiVersion: list.apiVersion };
-    }
-    return o;
-  });
-}
-
-/**
- * The objects kubectl sends for one decoded value: the object itself, or, for anything with
- * `items` (a List or not), its items. An item that is itself a list (its `items` an array) is
- * an error in kubectl ("is not a list: no Items field"), so it is here.
- */
-export function flattenLists(value: unknown): unknown[] {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return [value];
-  const obj = value as Record<string, unknown>;
-  if (!("items" in obj)) return [obj];
-  const items = listItems(obj);
-  if (items.some((item) => Array.isArray((item as Record<string, unknown>).items)))
-    throw new StreamError("a list inside a list's items: kubectl cannot read it", 1);
-  return items;
-}

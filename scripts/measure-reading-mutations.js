@@ -12,7 +12,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const ROOT = path.join(__dirname, "..");
-const { readStream, flattenLists } = require(path.join(ROOT, "dist/reader/kube-stream.js"));
+const { readObjects } = require(path.join(ROOT, "dist/reader/kube-objects.js"));
 const { decodeAsKubectl } = require(path.join(ROOT, "dist/reader/input.js"));
 const { BLUEPRINTS } = require(path.join(ROOT, "dist/stacks"));
 const TOOLS = process.env.ZEROPORT_TOOLS || path.join(os.homedir(), ".cache/zeroport-e2e");
@@ -82,13 +82,7 @@ function mutate(text) {
 
 function zeroport(text) {
   try {
-    const objects = readStream(decodeAsKubectl(Buffer.from(text))).flatMap((d) =>
-      flattenLists(d.value),
-    );
-    for (const o of objects)
-      if (typeof o !== "object" || o === null || typeof o.kind !== "string" || o.kind === "")
-        return { objects: [], errors: ["Object 'Kind' is missing"] };
-    return { objects };
+    return { objects: readObjects(decodeAsKubectl(Buffer.from(text))) };
   } catch (e) {
     return { objects: [], errors: [e.message] };
   }

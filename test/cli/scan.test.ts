@@ -73,7 +73,7 @@ describe("zeroport scan", () => {
       JSON.stringify({
         apiVersion: "v1",
         kind: "List",
-        items: [{ kind: "ConfigMap", metadata: { name: "x" } }],
+        items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }],
       }),
     );
     fs.writeFileSync(path.join(dir, "notes.txt"), "ignored");

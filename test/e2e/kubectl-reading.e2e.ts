@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { decodeAsKubectl } from "../../reader/input";
-import { flattenLists, readStream } from "../../reader/kube-stream";
+import { readObjects } from "../../reader/kube-objects";
 import { BIN } from "./cluster";
 
 const SEEDS = path.join(__dirname, "..", "fixtures", "kubectl-reading");
@@ -219,16 +219,7 @@ function utf16(text: string, order: "le" | "be"): Buffer {
 
 function zeroportReading(text: string): Reading {
   try {
-    const objects = readStream(text).flatMap((d) => flattenLists(d.value));
-    for (const o of objects)
-      if (
-        typeof o !== "object" ||
-        o === null ||
-        typeof (o as { kind?: unknown }).kind !== "string" ||
-        (o as { kind: string }).kind === ""
-      )
-        return { objects: [], errors: ["Object 'Kind' is missing"] };
-    return { objects };
+    return { objects: readObjects(text) };
   } catch (e) {
     return { objects: [], errors: [(e as Error).message] };
   }

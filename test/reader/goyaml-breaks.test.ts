@@ -1,9 +1,9 @@
 // libyaml's line breaks (LF, CR LF, lone CR, NEL, LS, PS) in the full reader: a comment ends at
 // each, and what follows is read as the next line, as kubectl reads it.
-import { flattenLists, readStream } from "../../reader/kube-stream";
+import { readObjects } from "../../reader/kube-objects";
 import { run, tempFile } from "../cli/helpers";
 
-const read = (text: string) => readStream(text).flatMap((d) => flattenLists(d.value));
+const read = (text: string) => readObjects(text);
 const spec = (text: string) => (read(text)[0] as { spec: Record<string, unknown> }).spec;
 const HEAD = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n";
 

@@ -1,9 +1,9 @@
 // zeroport's reading of manifest streams (reader/kube-stream.ts, reader/goyaml.ts), case by case; each
 // expectation is what kubectl's own reading code gives for the same text (checked for every case,
 // and for thousands of generated ones, by test/e2e/kubectl-reading.e2e.ts).
-import { flattenLists, readStream } from "../../reader/kube-stream";
+import { readObjects } from "../../reader/kube-objects";
 
-const read = (text: string) => readStream(text).flatMap((d) => flattenLists(d.value));
+const read = (text: string) => readObjects(text);
 
 test("a merge key writes over the keys before it, and the keys after it win", () => {
   const base = "apiVersion: v1\nkind: Service\nmetadata: {name: a, labels: &l {type: NodePort}}\n";
