@@ -144,11 +144,11 @@ export function isRfc3339(s: string): boolean {
   const m =
     /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})([.,]\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(s);
   if (!m) return false;
-  const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number) as number[];
-  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
-  const days = month === 2 && leap ? 29 : (DAYS[month! - 1] ?? 0);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > days) return false;
-  if (hour! > 23 || min! > 59 || sec! > 59) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, min = 0, sec = 0] = m.slice(1, 7).map(Number);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS[month - 1] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > days) return false;
+  if (hour > 23 || min > 59 || sec > 59) return false;
   // The general layout takes zone offsets up to 24:60 ("some people do write offsets of 24 hours").
   return m[8] === "Z" || (Number(m[9]) <= 24 && Number(m[10]) <= 60);
 }
