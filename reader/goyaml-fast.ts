@@ -19,7 +19,7 @@ import * as jsyaml from "js-yaml";
 import { allowedAliasRatio, resolve } from "./goyaml-resolve";
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const OUTSIDE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+const OUTSIDE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 /** One line: indentation, `- ` entries, then perhaps `key:`, then the rest. */
 const LINE = /^ *((?:- )?)(?:([A-Za-z_][A-Za-z0-9_./-]*):(?: +|$))?(.*)$/;
 /** Empty, or only a comment (after a space, or the whole line). */

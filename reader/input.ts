@@ -54,16 +54,67 @@ const UTF16 = {
 /**
  * The text kubectl reads from a file's bytes: k8s.io/cli-runtime's FileVisitor (v0.36.1
  * pkg/resource/visitor.go) decodes every file and stdin through
- * `unicode.BOMOverride(unicode.UTF8.NewDecoder())`: a UTF-8 BOM is dropped, a UTF-16 BOM (FE FF
- * big-endian, FF FE little-endian) switches to UTF-16 and is dropped, anything else is UTF-8.
- * Malformed sequences become U+FFFD on both sides.
+ * `unicode.BOMOverride(unicode.UTF8.NewDecoder())` (golang.org/x/text v0.33.0): a UTF-16 BOM (FE FF
+ * big-endian, FF FE little-endian) switches to UTF-16 and is dropped; a UTF-8 BOM is dropped and
+ * the rest passed on as it is (transform.Nop), so a malformed byte reaches go-yaml, which refuses
+ * it; anything else is UTF-8 with malformed sequences replaced by U+FFFD, as Node does (both
+ * replace the maximal subpart).
  */
 export function decodeAsKubectl(bytes: Buffer): string {
   const [a, b, c] = bytes;
-  if (a === 0xef && b === 0xbb && c === 0xbf) return bytes.subarray(3).toString("utf8");
+  if (a === 0xef && b === 0xbb && c === 0xbf) return utf8KeepingMalformed(bytes.subarray(3));
   if (a === 0xfe && b === 0xff) return UTF16.be.decode(bytes.subarray(2));
   if (a === 0xff && b === 0xfe) return UTF16.le.decode(bytes.subarray(2));
   return bytes.toString("utf8");
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * UTF-8 where each byte that starts no well-formed sequence (Go's utf8.DecodeRune rule) is kept as
+ * U+DC80-U+DCFF, a lone surrogate no decoder produces: go-yaml's reader refuses it where it reaches
+ * it, and encoding/json reads it as U+FFFD.
+ */
+function utf8KeepingMalformed(bytes: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    // Malformed somewhere: walk it.
+  }
+  let out = "";
+  let run = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const n = wellFormedLength(bytes, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += bytes.subarray(run, i).toString("utf8") + String.fromCharCode(0xdc00 + (bytes[i] ?? 0));
+    i += 1;
+    run = i;
+  }
+  return out + bytes.subarray(run).toString("utf8");
+}
+
+/** The length of the well-formed UTF-8 sequence at `i` (Unicode table 3-7), or 0. */
+function wellFormedLength(b: Buffer, i: number): number {
+  const c = b[i] ?? 0;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => {
+    const x = b[i + k];
+    return x !== undefined && x >= lo && x <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const [lo, hi] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const [lo, hi] = c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 /**

@@ -51,7 +51,10 @@ function listItems(list: Json): Json[] {
   const items = list.items;
   if (items === null) return [];
   if (!Array.isArray(items)) refuse("items of a list must be an array");
-  return items.map((item: unknown) => {
+  return items.map((entry: unknown) => {
+    // A null item decodes to an empty object (json.Unmarshal of null into a map), then takes the
+    // list's kind and apiVersion.
+    const item = entry === null ? {} : entry;
     if (!isObject(item)) refuse("items member is not an object");
     if (!item.kind && !item.apiVersion && typeof list.kind === "string") {
       const apiVersion = typeof list.apiVersion === "string" ? list.apiVersion : "";

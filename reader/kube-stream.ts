@@ -17,6 +17,9 @@ import type * as FullReader from "./goyaml";
 import { GoYamlError, TOO_DEEP } from "./goyaml-resolve";
 import { fastDecode, NOT_FAST, surelyExcessiveAliasing } from "./goyaml-fast";
 
+/** A byte of malformed UTF-8 kept by decodeAsKubectl (input.ts) as a lone surrogate. */
+const MALFORMED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+
 /** One value of the stream, with the 1-based line it starts on. */
 export interface StreamDocument {
   value: unknown;
@@ -101,7 +104,8 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
     let ok = end > 0;
     if (ok) {
       try {
-        value = JSON.parse(text.slice(start, end));
+        // encoding/json reads a malformed byte in a string as U+FFFD (and refuses it elsewhere).
+        value = JSON.parse(text.slice(start, end).replace(MALFORMED_BYTE, "\ufffd"));
       } catch {
         ok = false;
       }

@@ -104,5 +104,6 @@ export function isAllowed(c: number): boolean {
 
 /** The length of a code point in UTF-8, which is what the reader's 512-byte blocks count. */
 export function utf8Width(c: number): number {
+  if (c >= 0xd800 && c <= 0xdfff) return 1; // a malformed byte kept by reader/input.ts
   return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
 }

@@ -87,7 +87,11 @@ export class Reader {
       while (this.decoded < this.length && (this.rawEnds[this.decoded] ?? 0) <= this.rawEnd) {
         const c = this.buf[this.decoded] ?? 0;
         if (!isAllowed(c))
-          throw new LibyamlError("reader", "control characters are not allowed", undefined);
+          throw new LibyamlError(
+            "reader",
+            c >= 0xd800 && c <= 0xdfff ? "invalid UTF-8" : "control characters are not allowed",
+            undefined,
+          );
         this.decoded += 1;
         this.unread += 1;
       }

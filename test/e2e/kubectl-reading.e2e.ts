@@ -4,14 +4,18 @@
 // separators and document ends, List and `items` wrappers, JSON streams, deep nesting), and every
 // seed in test/fixtures/kubectl-reading; the objects each side reads must be equal, field by field,
 // and a file one side refuses must be refused by the other.
-import { execFileSync } from "node:child_process";
 import * as fc from "fast-check";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { decodeAsKubectl } from "../../reader/input";
-import { readObjects } from "../../reader/kube-objects";
-import { BIN } from "./cluster";
+import {
+  describeDifference,
+  kubectlReadings,
+  shown,
+  verdict,
+  writeFiles,
+  zeroportReading,
+} from "./kubectl-judge";
 
 const SEEDS = path.join(__dirname, "..", "fixtures", "kubectl-reading");
 const RUNS = Number(process.env.ZEROPORT_READING_RUNS ?? 3000);
@@ -176,40 +180,6 @@ const file = fc.oneof(
   },
 );
 
-interface Reading {
-  objects: unknown[];
-  errors?: string[];
-}
-
-/** Deep equality of two JSON values, without recursion (seeds nest 9,999 levels deep). */
-function sameJson(a: unknown, b: unknown): boolean {
-  const stack: [unknown, unknown][] = [[a, b]];
-  while (stack.length > 0) {
-    const [x, y] = stack.pop() as [unknown, unknown];
-    if (x === y) continue;
-    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
-    if (Array.isArray(x) !== Array.isArray(y)) return false;
-    const xs = x as Record<string, unknown>;
-    const ys = y as Record<string, unknown>;
-    const keys = Object.keys(xs);
-    if (keys.length !== Object.keys(ys).length) return false;
-    for (const k of keys) {
-      if (!Object.hasOwn(ys, k)) return false;
-      stack.push([xs[k], ys[k]]);
-    }
-  }
-  return true;
-}
-
-/** A reading for a failure message (a value too deep to print says so). */
-function shown(v: unknown): string {
-  try {
-    return JSON.stringify(v).slice(0, 2000);
-  } catch {
-    return "(too deeply nested to print)";
-  }
-}
-
 /** The text's bytes in UTF-16 with a BOM. */
 function utf16(text: string, order: "le" | "be"): Buffer {
   const le = Buffer.from(text, "utf16le");
@@ -217,16 +187,7 @@ function utf16(text: string, order: "le" | "be"): Buffer {
   return Buffer.concat([Buffer.from(order === "le" ? [0xff, 0xfe] : [0xfe, 0xff]), bytes]);
 }
 
-function zeroportReading(text: string): Reading {
-  try {
-    return { objects: readObjects(text) };
-  } catch (e) {
-    return { objects: [], errors: [(e as Error).message] };
-  }
-}
-
 test("zeroport reads every file as kubectl does", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-reading-"));
   const generated = fc.sample(file, { numRuns: RUNS, seed: SEED });
   const seeds = fs.existsSync(SEEDS)
     ? fs
@@ -241,34 +202,18 @@ test("zeroport reads every file as kubectl does", () => {
   );
   const contents = [...seeds, ...encoded];
   const texts = contents.map((bytes) => decodeAsKubectl(bytes));
-  const files = contents.map((bytes, i) => {
-    const f = path.join(dir, `${String(i).padStart(5, "0")}.yaml`);
-    fs.writeFileSync(f, bytes);
-    return f;
-  });
-  const kubectl = JSON.parse(
-    execFileSync(path.join(BIN, "kubectl-reader"), files, { encoding: "utf8", maxBuffer: 1 << 28 }),
-  ) as Record<string, Reading>;
+  const { dir, files } = writeFiles("zeroport-reading-", contents);
+  const kubectl = kubectlReadings(files);
   const differences: string[] = [];
   let objects = 0;
   let refused = 0;
   files.forEach((f, i) => {
     const k = kubectl[f] ?? { objects: [], errors: ["missing"] };
-    const z = zeroportReading(texts[i] ?? "");
-    const kFailed = (k.errors ?? []).length > 0;
-    const zFailed = (z.errors ?? []).length > 0;
-    if (kFailed && zFailed) {
-      refused += 1;
-      return;
-    }
-    const same = !kFailed && !zFailed && sameJson(k.objects, z.objects);
-    if (same) {
-      objects += k.objects.length;
-      return;
-    }
-    differences.push(
-      `${path.basename(f)}: kubectl ${kFailed ? `refuses (${k.errors?.join("; ")})` : shown(k.objects)}; zeroport ${zFailed ? `refuses (${z.errors?.join("; ")})` : shown(z.objects)}\n${shown(texts[i])}`,
-    );
+    const z = zeroportReading(contents[i] ?? Buffer.alloc(0));
+    const v = verdict(k, z);
+    if (v === "refused") refused += 1;
+    else if (v === "read") objects += k.objects.length;
+    else differences.push(`${path.basename(f)}: ${describeDifference(k, z)}\n${shown(texts[i])}`);
   });
   process.stdout.write(
     `reading: ${files.length} files (${seeds.length} seeds, seed ${SEED}), ${objects} objects read alike, ${refused} refused by both, ${differences.length} differences\n`,

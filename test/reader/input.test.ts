@@ -1,6 +1,7 @@
 // File encodings as kubectl decodes them (cli-runtime's FileVisitor: BOMOverride over UTF-8).
 import * as fs from "node:fs";
 import { decodeAsKubectl } from "../../reader/input";
+import { readStream } from "../../reader/kube-stream";
 import { run, tempFile } from "../cli/helpers";
 
 const TEXT =
@@ -56,5 +57,25 @@ describe("zeroport scan reads UTF-16 manifests (they were skipped as not Kuberne
       ["no-nodeport-services", "web"],
       ["zero-exposure", "web"],
     ]);
+  });
+});
+
+describe("after a UTF-8 BOM, bytes pass to go-yaml as they are (transform.Nop)", () => {
+  test("a malformed byte is kept, so the reader refuses it, and JSON reads it as U+FFFD", () => {
+    const bytes = Buffer.concat([
+      Buffer.from("\ufeffkind: r\na: {"),
+      Buffer.from([0xfe]),
+      Buffer.from(": 1}\n"),
+    ]);
+    expect(decodeAsKubectl(bytes)).toBe("kind: r\na: {\udcfe: 1}\n");
+    expect(() => readStream(decodeAsKubectl(bytes))).toThrow("invalid UTF-8");
+    const json = Buffer.concat([
+      Buffer.from('\ufeff{"kind": "r", "a": "'),
+      Buffer.from([0xe2, 0x80]),
+      Buffer.from('"}'),
+    ]);
+    expect(readStream(decodeAsKubectl(json))[0]?.value).toEqual({ kind: "r", a: "\ufffd\ufffd" });
+    // Without the BOM, x/text's UTF-8 decoder replaces the maximal subpart, as Node does.
+    expect(decodeAsKubectl(Buffer.from([0x61, 0xe2, 0x80, 0x62]))).toBe("a\ufffdb");
   });
 });
