@@ -230,15 +230,17 @@ describe("reports at scale and with hostile names", () => {
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
 
-  test("JUnit grows linearly with the objects (10x the objects, well under 30x the time) and counts right", () => {
+  test("JUnit grows linearly with the objects (10x the objects, well under 50x the time) and counts right", () => {
     const small = many(10_000);
     const large = many(100_000);
     report("junit", small.verdicts, small.objects, "0"); // warm up
-    const tSmall = time(() => report("junit", small.verdicts, small.objects, "0"));
+    // The best of three each: a collection pause on a loaded machine lands on one run, not all.
+    const best = (f: () => unknown) => Math.min(time(f), time(f), time(f));
+    const tSmall = best(() => report("junit", small.verdicts, small.objects, "0"));
     let text = "";
-    const tLarge = time(() => (text = report("junit", large.verdicts, large.objects, "0")));
-    // Quadratic would be 100x; a loaded machine's noise stays far below 30x.
-    expect(tLarge / Math.max(tSmall, 1)).toBeLessThan(30);
+    const tLarge = best(() => (text = report("junit", large.verdicts, large.objects, "0")));
+    // Quadratic would be 100x; linear is 10x, and noise stays below 50x.
+    expect(tLarge / Math.max(tSmall, 1)).toBeLessThan(50);
     expect(text).toContain('tests="100000" failures="33334" errors="0"');
   });
 
