@@ -97,7 +97,8 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
   if (!mightBeJson(text)) return { docs, rest: 0 };
   let pos = 0;
   for (;;) {
-    const start = pos + (/^\s*/.exec(text.slice(pos))?.[0].length ?? 0);
+    // encoding/json's whitespace only: a NEL, LS or PS between values is a syntax error there.
+    const start = pos + (/^[ \t\r\n]*/.exec(text.slice(pos))?.[0].length ?? 0);
     if (start >= text.length) return { docs, rest: text.length };
     const end = jsonValueEnd(text, start);
     let value: unknown;
@@ -113,9 +114,10 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
     if (!ok) {
       if (docs.length > 1)
         throw new StreamError("invalid JSON in a JSON stream", lineAt(text, start));
-      // Whitespace up to and including the first newline is eaten before YAML takes over.
-      const ws = /^[ \t\r]*\n?/.exec(text.slice(pos))?.[0].length ?? 0;
-      return { docs, rest: pos + ws };
+      const rest = consumeWhitespace(text, pos);
+      if (rest === undefined)
+        throw new StreamError("invalid JSON, and no YAML after it", lineAt(text, start));
+      return { docs, rest };
     }
     docs.push({ value, line: lineAt(text, start) });
     pos = end;
@@ -123,8 +125,46 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
 }
 
 /**
+ * YAMLOrJSONDecoder.consumeWhitespace (apimachinery v0.36.1 util/yaml/decoder.go), run when JSON
+ * stops after at most one value: Go space (unicode.IsSpace) up to and including the first line
+ * feed is eaten before YAML takes over. It reads four bytes at a time, so it fails within four
+ * bytes of the end, and at a malformed character (U+FFFD); then kubectl reports the JSON error.
+ */
+function consumeWhitespace(text: string, pos: number): number | undefined {
+  let remaining = 0;
+  for (let i = pos; i < text.length; i++) remaining += utf8Length(text, i);
+  let i = pos;
+  for (;;) {
+    if (remaining < 4) return undefined;
+    const c = text.codePointAt(i) ?? 0;
+    if (c === 0xfffd || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+    if (!GO_SPACE_CHAR.test(String.fromCodePoint(c))) return i;
+    remaining -= utf8Length(text, i);
+    i += c > 0xffff ? 2 : 1;
+    if (c === 0x0a) return i;
+  }
+}
+
+/** The UTF-8 length of the UTF-16 unit at `i` (a lone surrogate is one malformed byte). */
+function utf8Length(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    return d >= 0xdc00 && d <= 0xdfff ? 4 : 1;
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const b = text.charCodeAt(i - 1);
+    return b >= 0xd800 && b <= 0xdbff ? 0 : 1;
+  }
+  return 3;
+}
+
+/**
  * k8s.io/apimachinery's YAMLReader: chunks between `---` lines, each with its first line, cut as
- * they are reached so that a large stream is never held twice.
+ * they are reached so that a large stream is never held twice. A `---` line that ends no chunk
+ * (the first line, or the second of two) begins the next one, as YAMLReader.Read writes it there.
  */
 function* yamlChunks(text: string, offset: number): Generator<{ chunk: string; line: number }> {
   let line = lineAt(text, offset);
@@ -138,9 +178,12 @@ function* yamlChunks(text: string, offset: number): Generator<{ chunk: string; l
       const trimmed = goTrimSpace(text.slice(start + 3, end));
       if (trimmed.length > 0 && !trimmed.startsWith("#"))
         throw new StreamError(`invalid Yaml document separator: ${trimmed}`, line);
-      if (start > chunkStart) yield { chunk: text.slice(chunkStart, start), line: chunkLine };
-      chunkStart = end;
-      chunkLine = line + 1;
+      // A separator that ends nothing is kept: YAMLReader writes it into the next chunk.
+      if (start > chunkStart) {
+        yield { chunk: text.slice(chunkStart, start), line: chunkLine };
+        chunkStart = end;
+        chunkLine = line + 1;
+      }
     }
     start = end;
     line += 1;

@@ -29,6 +29,7 @@ import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
 import { admissionProblem } from "../components/ztm/reconciler-checks";
 import { decodeChunk } from "../reader/goyaml";
 import { decodeAsKubectl } from "../reader/input";
+import { isRfc3339, readObjects } from "../reader/kube-objects";
 import { goTrimSpace, mightBeJson } from "../reader/kube-stream";
 import { CONTROLLER_EDGES } from "../policy/controllers";
 import { RouterTunnelerArgsSchema, renderRouterConfig } from "../components/ziti/router-tunneler";
@@ -465,6 +466,16 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(decodeAsKubectl(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))).toBe(text);
       expect(decodeAsKubectl(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe(text);
       expect(decodeAsKubectl(Buffer.from(`\ufeff${text}`))).toBe(text);
+      // After a UTF-8 BOM the bytes pass unchanged: a malformed one reaches go-yaml and is refused.
+      const malformed = Buffer.concat([
+        Buffer.from(`\ufeff${text}a: `),
+        Buffer.from([0xc2]),
+        Buffer.from("\n"),
+      ]);
+      expect(() => readObjects(decodeAsKubectl(malformed))).toThrow("invalid UTF-8");
+      expect(readObjects(decodeAsKubectl(malformed.subarray(3)))).toEqual([
+        { kind: "Service", a: "\ufffd" },
+      ]);
     },
     U44: () => {
       expect(mightBeJson(' \n\u0085 {"kind": "Service"}')).toBe(true);
@@ -489,6 +500,45 @@ function facts(): Record<string, () => void | Promise<void>> {
         a: "x\u2028y",
         b: "x y z",
       });
+    },
+    U49: () => {
+      const after = (bytes: string) => `kind: A\napiVersion: v1\n...\n${bytes}\u0001\n`;
+      // In the block the reader decodes for the `...` token: refused; 600 bytes on: never decoded.
+      expect(() => readObjects(after(""))).toThrow("control characters are not allowed");
+      expect(readObjects(after(" ".repeat(600)))).toEqual([{ kind: "A", apiVersion: "v1" }]);
+      // kubectl drops one BOM, go-yaml's encoding check another; the third stays at buffer[0] and
+      // makes the scanner skip the first character of every line it starts at column 0.
+      const boms = Buffer.from(`${"\ufeff".repeat(3)}\n\nkind: Service\napiVersion: v1\n`);
+      expect(readObjects(decodeAsKubectl(boms))).toEqual([{ kind: "Service", piVersion: "v1" }]);
+    },
+    U50: () => {
+      expect(
+        readObjects("apiVersion: v1\nkind: ServiceList\nitems:\n- \n- {apiVersion: v2, kind: X}\n"),
+      ).toEqual([
+        { apiVersion: "v1", kind: "Service" },
+        { apiVersion: "v2", kind: "X" },
+      ]);
+      expect(() => readObjects("apiVersion: v1\nitems: []\n")).toThrow("Object 'Kind' is missing");
+      expect(() => readObjects("kind: List\nitems: [1]\n")).toThrow(
+        "items member is not an object",
+      );
+    },
+    U51: () => {
+      expect(() => readObjects("kind: A\napiVersion: 1\n")).toThrow("apiVersion must be a string");
+      expect(() => readObjects("kind: A\nmetadata: {labels: {a: 1}}\n")).toThrow("ObjectMeta");
+      expect(
+        readObjects("kind: A\nMetadata: 1\nmetadata: {creationTimestamp: null}\n"),
+      ).toHaveLength(1);
+      expect(isRfc3339("2024-01-01T9:00:00,5+24:00")).toBe(true);
+    },
+    U52: () => {
+      expect(() => readObjects("kind: List\napiVersion: v1\nitems: [{kind: A}]\n")).toThrow(
+        "no apiVersion field",
+      );
+      expect(() => readObjects("kind: List\nitems: [{kind: A, apiVersion: a/b/c}]\n")).toThrow(
+        "no apiVersion field",
+      );
+      expect(readObjects("kind: A\n")).toEqual([{ kind: "A" }]);
     },
     U47: () => {
       const sdk = fs.readFileSync(

@@ -17,6 +17,13 @@ const RAW_BUFFER = 512;
 /** Lookahead past the end reads zeros, as the reader pads its buffer with NULs at the end. */
 const PADDING = 16;
 
+/** A surrogate pair starts at `i` (a lone surrogate is a malformed byte kept by reader/input.ts). */
+function isPairAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1);
+  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
+}
+
 export class Reader {
   /** The input's code points, then zeros. */
   readonly buf: Uint32Array;
@@ -38,24 +45,32 @@ export class Reader {
   private readonly skipBom: boolean;
 
   constructor(input: string) {
-    const points: number[] = [];
-    for (const ch of input) points.push(ch.codePointAt(0) ?? 0);
     // yaml_parser_determine_encoding drops a UTF-8 byte-order mark at the very start.
-    this.skipBom = points[0] === CH.bom;
-    const start = this.skipBom ? 1 : 0;
-    this.length = points.length - start;
-    this.buf = new Uint32Array(this.length + PADDING);
-    this.rawEnds = new Uint32Array(this.length);
+    this.skipBom = input.charCodeAt(0) === CH.bom;
+    this.input = this.skipBom ? input.slice(1) : input;
+    const text = this.input;
+    let n = 0;
+    for (let i = 0; i < text.length; i++, n++) if (isPairAt(text, i)) i++;
+    this.length = n;
+    this.buf = new Uint32Array(n + PADDING);
+    this.rawEnds = new Uint32Array(n);
+    this.offsets = new Uint32Array(n + 1);
     let raw = this.skipBom ? 3 : 0;
-    for (let i = 0; i < this.length; i++) {
-      const c = points[i + start] ?? 0;
-      this.buf[i] = c;
+    for (let i = 0, k = 0; i < text.length; i++, k++) {
+      this.offsets[k] = i;
+      const c = isPairAt(text, i) ? (text.codePointAt(i) ?? 0) : text.charCodeAt(i);
+      if (c > 0xffff) i++;
+      this.buf[k] = c;
       raw += utf8Width(c);
-      this.rawEnds[i] = raw;
+      this.rawEnds[k] = raw;
     }
+    this.offsets[n] = text.length;
     this.rawTotal = raw;
   }
 
+  /** The input after a leading byte-order mark, and each character's UTF-16 offset in it. */
+  private readonly input: string;
+  private readonly offsets: Uint32Array;
   private readonly rawTotal: number;
 
   /** The character `k` places after the cursor. */
@@ -115,10 +130,13 @@ export class Reader {
 
   /** The error offset kubectl's line and column come from, in UTF-16 units of the input. */
   utf16Offset(index: number): number {
-    let offset = this.skipBom ? 1 : 0;
-    for (let i = 0; i < index && i < this.length; i++)
-      offset += (this.buf[i] ?? 0) > 0xffff ? 2 : 1;
-    return offset;
+    return (this.skipBom ? 1 : 0) + (this.offsets[Math.min(index, this.length)] ?? 0);
+  }
+
+  /** The characters from index `from` to the cursor, as text (what `read` would have appended). */
+  textFrom(from: number): string {
+    const end = this.offsets[Math.min(this.pos, this.length)] ?? 0;
+    return this.input.slice(this.offsets[from] ?? 0, end);
   }
 
   skip(): void {

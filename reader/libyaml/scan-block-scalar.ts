@@ -75,10 +75,12 @@ export function scanBlockScalar(p: Scanner, literal: boolean): Token {
     s += state.breaks;
     state.breaks = "";
     leadingBlank = isBlank(p.at());
+    const from = p.pos;
     while (!isBreakZ(p.at())) {
-      s += p.read();
+      p.skip();
       p.cache(1);
     }
+    s += p.textFrom(from);
     p.cache(2);
     leadingBreak = p.readLine();
     blockScalarBreaks(p, state, start);

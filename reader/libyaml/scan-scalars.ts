@@ -60,25 +60,36 @@ export function scanFlowScalar(p: Scanner, single: boolean): Token {
     if (p.at() === 0)
       throw p.error("while scanning a quoted scalar", start, "found unexpected end of stream");
     let leadingBlanks = false;
+    let from = p.pos;
+    const flush = (): void => {
+      s += p.textFrom(from);
+    };
     while (!isBlankZ(p.at())) {
       const c = p.at();
       if (single && c === CH.squote && p.at(1) === CH.squote) {
+        flush();
         s += "'";
         p.skip();
         p.skip();
+        from = p.pos;
       } else if (c === quote) {
         break;
       } else if (!single && c === CH.backslash && isBreak(p.at(1))) {
+        flush();
         p.cache(3);
         p.skip();
         p.skipLine();
         leadingBlanks = true;
+        from = p.pos;
         break;
       } else if (!single && c === CH.backslash) {
+        flush();
         s += escape(p, start);
-      } else s += p.read();
+        from = p.pos;
+      } else p.skip();
       p.cache(2);
     }
+    flush();
     p.cache(1);
     if (p.at() === quote) break;
     while (isBlank(p.at()) || isBreak(p.at())) {
@@ -167,24 +178,30 @@ export function scanPlainScalar(p: Scanner): Token {
     p.cache(4);
     if (isDocumentIndicator(p)) break;
     if (p.at() === CH.hash) break;
+    // Characters are taken as one run, sliced from the input once (`read` one at a time in Go).
+    let from = -1;
     while (!isBlankZ(p.at())) {
       const c = p.at();
       if ((c === CH.colon && isBlankZ(p.at(1))) || (p.flowLevel > 0 && FLOW_PLAIN_END.has(c)))
         break;
-      if (leadingBlanks || whitespaces !== "") {
+      if (from < 0) {
         if (leadingBlanks) {
           s += folded(leadingBreak, trailingBreaks);
           trailingBreaks = "";
           leadingBreak = "";
           leadingBlanks = false;
-        } else {
+        } else if (whitespaces !== "") {
           s += whitespaces;
           whitespaces = "";
         }
+        from = p.pos;
       }
-      s += p.read();
-      end = p.here();
+      p.skip();
       p.cache(2);
+    }
+    if (from >= 0) {
+      s += p.textFrom(from);
+      end = p.here();
     }
     if (!(isBlank(p.at()) || isBreak(p.at()))) break;
     p.cache(1);

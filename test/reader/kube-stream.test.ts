@@ -111,3 +111,18 @@ test("JSON is tried only when the stream starts with `{`: a double-quoted first 
     read('\ufeff{"kind": "Service", "apiVersion": "v1", "metadata": {"name": "a"}}\n'),
   ).toEqual([{ kind: "Service", apiVersion: "v1", metadata: { name: "a" } }]);
 });
+
+describe("the switch from JSON to YAML (YAMLOrJSONDecoder.consumeWhitespace)", () => {
+  test("JSON takes only its own whitespace; Go space up to a line feed is eaten before YAML", () => {
+    expect(read('\u2029{"kind": "A", "x": 1}}')).toEqual([{ kind: "A", x: 1 }]);
+    expect(read('{"kind": "A"}\u0085\u0085kind: B\n')).toEqual([{ kind: "A" }, { kind: "B" }]);
+  });
+
+  test("it reads four bytes at a time: within four bytes of the end, or at U+FFFD, JSON's error stands", () => {
+    for (const rest of ["\u2029", "x\n", "    x", "\ufffd kind: B\n"])
+      expect(() => read(`{"kind": "A"}${rest}`)).toThrow("invalid JSON, and no YAML after it");
+    expect(() => read('{"kind": "A"} {"kind": "B"} x: 1\n')).toThrow(
+      "invalid JSON in a JSON stream",
+    );
+  });
+});
