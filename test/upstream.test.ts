@@ -540,6 +540,20 @@ function facts(): Record<string, () => void | Promise<void>> {
       );
       expect(readObjects("kind: A\n")).toEqual([{ kind: "A" }]);
     },
+    U53: () => {
+      expect(() => readObjects("---\n\ufeffkind: S\n")).toThrow("Object 'Kind' is missing");
+      expect(readObjects("kind: A\n---\n---\n---\n\ufeffkind: S\n")).toEqual([
+        { kind: "A" },
+        { kind: "S" },
+      ]);
+    },
+    U54: () => {
+      expect(readObjects('{"kind": "A"}\n\u0085kind: B\n')).toEqual([{ kind: "A" }, { kind: "B" }]);
+      expect(() => readObjects('{"kind": "A"}   x')).toThrow("invalid JSON, and no YAML after it");
+      expect(() => readObjects('{"kind": "A"}{"kind": "B"} x: 1\n')).toThrow(
+        "invalid JSON in a JSON stream",
+      );
+    },
     U47: () => {
       const sdk = fs.readFileSync(
         require.resolve("@pulumi/pulumi/automation/localWorkspace.js"),
