@@ -5,7 +5,8 @@
  * - unstructuredJSONScheme.decode (unstructured/helpers.go): a document with `items` is a list;
  *   its items must be an array (or null) of objects, and an item with neither kind nor
  *   apiVersion takes the list's (kind without its `List` suffix);
- * - unstructuredJSONScheme.Decode: the document's kind must be a non-empty string;
+ * - unstructuredJSONScheme.Decode: the document's kind must be a non-empty string, and its
+ *   apiVersion must parse as a group and version (or the kind is read as empty);
  * - metadataValidatingDecoder (resource/metadata_decoder.go): the document must decode into
  *   TypeMeta and ObjectMeta, case-sensitively (apiVersion and kind strings, metadata an object
  *   whose fields have ObjectMeta's types, timestamps in RFC 3339);
@@ -28,7 +29,13 @@ export function kubectlObjects(value: unknown): Json[] {
   if (!isObject(value))
     refuse(`a document must be an object, not ${Array.isArray(value) ? "an array" : typeof value}`);
   const items = "items" in value ? listItems(value) : undefined;
-  if (typeof value.kind !== "string" || value.kind === "") refuse("Object 'Kind' is missing");
+  // Unstructured.GroupVersionKind is empty, kind too, when the apiVersion does not parse.
+  if (
+    typeof value.kind !== "string" ||
+    value.kind === "" ||
+    !parsesAsGroupVersion(value.apiVersion)
+  )
+    refuse("Object 'Kind' is missing");
   const problem = metadataProblem(value);
   if (problem) refuse(problem);
   if (!items) return [value];
@@ -62,6 +69,11 @@ function listItems(list: Json): Json[] {
     }
     return item;
   });
+}
+
+/** schema.ParseGroupVersion accepts "", "/", "v1", "group/v1": at most one slash. */
+function parsesAsGroupVersion(apiVersion: unknown): boolean {
+  return typeof apiVersion !== "string" || apiVersion.split("/").length <= 2;
 }
 
 /** schema.ParseGroupVersion yields a version: "v1", "group/v1"; not "", "g/", "a/b/c". */

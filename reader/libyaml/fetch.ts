@@ -3,7 +3,7 @@
  * whitespace and comments before it. Names follow the Go functions (yaml_parser_fetch_next_token
  * is fetchNextToken).
  */
-import { CH, isBlank, isBlankZ, isBreak, isBreakZ } from "./chars";
+import { CH, isBlank, isBlankZ, isBreak } from "./chars";
 import { scanBlockScalar } from "./scan-block-scalar";
 import { scanFlowScalar, scanPlainScalar } from "./scan-scalars";
 import { scanAnchor, scanDirective, scanTag } from "./scan-tags";
@@ -218,12 +218,7 @@ function scanToNextToken(p: Scanner): void {
       p.skip();
       p.cache(1);
     }
-    if (p.at() === CH.hash) {
-      while (!isBreakZ(p.at())) {
-        p.skip();
-        p.cache(1);
-      }
-    }
+    p.skipComment();
     if (!isBreak(p.at())) break;
     p.cache(2);
     p.skipLine();

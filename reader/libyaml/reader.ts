@@ -10,7 +10,7 @@
  * reached that block; and the scanner's byte-order-mark test reads the first character of the
  * buffer, which is the character under the cursor when the buffer was last refilled.
  */
-import { CH, isAllowed, isBreak, utf8Width } from "./chars";
+import { CH, isAllowed, isBlank, isBreak, isBreakZ, utf8Width } from "./chars";
 import { LibyamlError, type Mark } from "./types";
 
 const RAW_BUFFER = 512;
@@ -194,6 +194,24 @@ export class Reader {
     this.mark.line += 1;
     this.unread -= 1;
     return s;
+  }
+
+  /** Spaces and tabs under the cursor, skipped (a loop the scanner repeats in several places). */
+  skipBlanks(): void {
+    this.cache(1);
+    while (isBlank(this.at())) {
+      this.skip();
+      this.cache(1);
+    }
+  }
+
+  /** A comment under the cursor, skipped to the end of its line. */
+  skipComment(): void {
+    if (this.at() !== CH.hash) return;
+    while (!isBreakZ(this.at())) {
+      this.skip();
+      this.cache(1);
+    }
   }
 
   /** A copy of the current mark (Go copies the struct). */

@@ -35,17 +35,8 @@ export function scanBlockScalar(p: Scanner, literal: boolean): Token {
     p.cache(1);
     if (p.at() === CH.plus || p.at() === CH.dash) chomp();
   }
-  p.cache(1);
-  while (isBlank(p.at())) {
-    p.skip();
-    p.cache(1);
-  }
-  if (p.at() === CH.hash) {
-    while (!isBreakZ(p.at())) {
-      p.skip();
-      p.cache(1);
-    }
-  }
+  p.skipBlanks();
+  p.skipComment();
   if (!isBreakZ(p.at()))
     throw p.error(
       "while scanning a block scalar",

@@ -45,13 +45,52 @@ function folded(leadingBreak: string, trailingBreaks: string): string {
   return leadingBreak + trailingBreaks;
 }
 
+/** The blanks and line breaks between a scalar's runs of text, as libyaml folds them. */
+class Folding {
+  whitespaces = "";
+  leadingBreak = "";
+  trailingBreaks = "";
+  leadingBlanks = false;
+
+  /** The loop over blanks and breaks that both Go functions have; `onBlank` checks a blank. */
+  consume(p: Scanner, onBlank?: () => void): void {
+    while (isBlank(p.at()) || isBreak(p.at())) {
+      if (isBlank(p.at())) {
+        onBlank?.();
+        if (!this.leadingBlanks) this.whitespaces += p.read();
+        else p.skip();
+      } else {
+        p.cache(2);
+        if (!this.leadingBlanks) {
+          this.whitespaces = "";
+          this.leadingBreak = p.readLine();
+          this.leadingBlanks = true;
+        } else this.trailingBreaks += p.readLine();
+      }
+      p.cache(1);
+    }
+  }
+
+  /** What the blanks and breaks read so far add to the value when text follows them. */
+  take(): string {
+    if (!this.leadingBlanks) {
+      const out = this.whitespaces;
+      this.whitespaces = "";
+      return out;
+    }
+    const out = folded(this.leadingBreak, this.trailingBreaks);
+    this.leadingBreak = "";
+    this.trailingBreaks = "";
+    this.leadingBlanks = false;
+    return out;
+  }
+}
+
 export function scanFlowScalar(p: Scanner, single: boolean): Token {
   const start = p.here();
   p.skip();
   let s = "";
-  let leadingBreak = "";
-  let trailingBreaks = "";
-  let whitespaces = "";
+  const fold = new Folding();
   const quote = single ? CH.squote : CH.dquote;
   for (;;) {
     p.cache(4);
@@ -59,7 +98,8 @@ export function scanFlowScalar(p: Scanner, single: boolean): Token {
       throw p.error("while scanning a quoted scalar", start, "found unexpected document indicator");
     if (p.at() === 0)
       throw p.error("while scanning a quoted scalar", start, "found unexpected end of stream");
-    let leadingBlanks = false;
+    fold.leadingBlanks = false;
+    // Characters are taken as runs, sliced from the input (`read` one at a time in Go).
     let from = p.pos;
     const flush = (): void => {
       s += p.textFrom(from);
@@ -79,7 +119,7 @@ export function scanFlowScalar(p: Scanner, single: boolean): Token {
         p.cache(3);
         p.skip();
         p.skipLine();
-        leadingBlanks = true;
+        fold.leadingBlanks = true;
         from = p.pos;
         break;
       } else if (!single && c === CH.backslash) {
@@ -92,28 +132,8 @@ export function scanFlowScalar(p: Scanner, single: boolean): Token {
     flush();
     p.cache(1);
     if (p.at() === quote) break;
-    while (isBlank(p.at()) || isBreak(p.at())) {
-      if (isBlank(p.at())) {
-        if (!leadingBlanks) whitespaces += p.read();
-        else p.skip();
-      } else {
-        p.cache(2);
-        if (!leadingBlanks) {
-          whitespaces = "";
-          leadingBreak = p.readLine();
-          leadingBlanks = true;
-        } else trailingBreaks += p.readLine();
-      }
-      p.cache(1);
-    }
-    if (leadingBlanks) {
-      s += folded(leadingBreak, trailingBreaks);
-      trailingBreaks = "";
-      leadingBreak = "";
-    } else {
-      s += whitespaces;
-      whitespaces = "";
-    }
+    fold.consume(p);
+    s += fold.take();
   }
   p.skip();
   return {
@@ -167,13 +187,18 @@ const FLOW_PLAIN_END = new Set<number>([
 
 export function scanPlainScalar(p: Scanner): Token {
   let s = "";
-  let leadingBreak = "";
-  let trailingBreaks = "";
-  let whitespaces = "";
-  let leadingBlanks = false;
+  const fold = new Folding();
   const indent = p.indent + 1;
   const start = p.here();
   let end = p.here();
+  const tabInIndentation = (): void => {
+    if (fold.leadingBlanks && p.mark.column < indent && p.at() === CH.tab)
+      throw p.error(
+        "while scanning a plain scalar",
+        start,
+        "found a tab character that violates indentation",
+      );
+  };
   for (;;) {
     p.cache(4);
     if (isDocumentIndicator(p)) break;
@@ -185,15 +210,7 @@ export function scanPlainScalar(p: Scanner): Token {
       if ((c === CH.colon && isBlankZ(p.at(1))) || (p.flowLevel > 0 && FLOW_PLAIN_END.has(c)))
         break;
       if (from < 0) {
-        if (leadingBlanks) {
-          s += folded(leadingBreak, trailingBreaks);
-          trailingBreaks = "";
-          leadingBreak = "";
-          leadingBlanks = false;
-        } else if (whitespaces !== "") {
-          s += whitespaces;
-          whitespaces = "";
-        }
+        s += fold.take();
         from = p.pos;
       }
       p.skip();
@@ -205,28 +222,9 @@ export function scanPlainScalar(p: Scanner): Token {
     }
     if (!(isBlank(p.at()) || isBreak(p.at()))) break;
     p.cache(1);
-    while (isBlank(p.at()) || isBreak(p.at())) {
-      if (isBlank(p.at())) {
-        if (leadingBlanks && p.mark.column < indent && p.at() === CH.tab)
-          throw p.error(
-            "while scanning a plain scalar",
-            start,
-            "found a tab character that violates indentation",
-          );
-        if (!leadingBlanks) whitespaces += p.read();
-        else p.skip();
-      } else {
-        p.cache(2);
-        if (!leadingBlanks) {
-          whitespaces = "";
-          leadingBreak = p.readLine();
-          leadingBlanks = true;
-        } else trailingBreaks += p.readLine();
-      }
-      p.cache(1);
-    }
+    fold.consume(p, tabInIndentation);
     if (p.flowLevel === 0 && p.mark.column < indent) break;
   }
-  if (leadingBlanks) p.simpleKeyAllowed = true;
+  if (fold.leadingBlanks) p.simpleKeyAllowed = true;
   return { type: Tok.SCALAR, start, end, value: s, style: Style.PLAIN };
 }

@@ -6,23 +6,6 @@ import { asHex, CH, isAlpha, isBlank, isBlankZ, isBreak, isBreakZ, isDigit, isHe
 import type { Scanner } from "./scanner";
 import { type Mark, Tok, type Token, type TokType } from "./types";
 
-function skipBlanks(p: Scanner): void {
-  p.cache(1);
-  while (isBlank(p.at())) {
-    p.skip();
-    p.cache(1);
-  }
-}
-
-function skipComment(p: Scanner): void {
-  if (p.at() === CH.hash) {
-    while (!isBreakZ(p.at())) {
-      p.skip();
-      p.cache(1);
-    }
-  }
-}
-
 export function scanDirective(p: Scanner): Token {
   const start = p.here();
   p.skip();
@@ -40,12 +23,12 @@ export function scanDirective(p: Scanner): Token {
     const minor = scanVersionDirectiveNumber(p, start, false);
     token = { type: Tok.VERSION_DIRECTIVE, start, end: p.here(), major, minor };
   } else if (name === "TAG") {
-    skipBlanks(p);
+    p.skipBlanks();
     const handle = scanTagHandle(p, true, start);
     p.cache(1);
     if (!isBlank(p.at()))
       throw p.error("while scanning a %TAG directive", start, "did not find expected whitespace");
-    skipBlanks(p);
+    p.skipBlanks();
     const prefix = scanTagUri(p, true, "", start);
     p.cache(1);
     if (!isBlankZ(p.at()))
@@ -56,8 +39,8 @@ export function scanDirective(p: Scanner): Token {
       );
     token = { type: Tok.TAG_DIRECTIVE, start, end: p.here(), value: handle, prefix };
   } else throw p.error("while scanning a directive", start, "found unknown directive name");
-  skipBlanks(p);
-  skipComment(p);
+  p.skipBlanks();
+  p.skipComment();
   if (!isBreakZ(p.at()))
     throw p.error(
       "while scanning a directive",
@@ -91,7 +74,7 @@ function scanDirectiveName(p: Scanner, start: Mark): string {
 
 /** The major number skips the blanks before it (yaml_parser_scan_version_directive_value). */
 function scanVersionDirectiveNumber(p: Scanner, start: Mark, major: boolean): number {
-  if (major) skipBlanks(p);
+  if (major) p.skipBlanks();
   p.cache(1);
   let value = 0;
   let length = 0;

@@ -14,6 +14,9 @@ describe("kubectl's checks after decoding", () => {
     expect(readObjects("apiVersion: v1\nkind: List\nitems: null\n")).toEqual([]);
     expect(refused("- a\n- b\n")).toThrow("a document must be an object, not an array");
     expect(refused("apiVersion: v1\nkind: 5\n")).toThrow("Object 'Kind' is missing");
+    // An apiVersion that does not parse (two slashes) empties the kind too; "/" parses.
+    expect(refused("apiVersion: //\nkind: Service\n")).toThrow("Object 'Kind' is missing");
+    expect(readObjects("apiVersion: /\nkind: Service\n")).toHaveLength(1);
   });
 
   test("a list needs a kind of its own, and each item a kind and an apiVersion with a version", () => {
