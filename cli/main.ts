@@ -20,7 +20,8 @@ export const EXIT = { ok: 0, violations: 1, usage: 2, internal: 3 } as const;
 const USAGE = `usage:
   zeroport render <blueprint> [--config FILE] [--format yaml|json]
   zeroport render --component <Name> --args FILE [--name NAME] [--format yaml|json]
-  zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE] FILE|DIR|- ...
+  zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none] [--config FILE]
+                [--values FILE]... [--set K=V]... [--require-render] [--render-timeout 2m] FILE|DIR|- ...
   zeroport scan --cluster [--kubeconfig FILE] [--context NAME] [--namespace NS] [--request-timeout 30s]
                 [--scan-timeout 10m] [--max-objects 200000] [--max-bytes 256Mi]
                 [--format ...] [--fail-on ...] [--config FILE]

@@ -5,63 +5,15 @@
  * with no Kubernetes object is skipped and counted; one that cannot be read is a problem, and
  * every other file is still judged.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, type KubeObject } from "../policy/model";
 import { UsageError, readText } from "../reader/input";
 import { kubectlObjects } from "../reader/kube-objects";
 import { StreamError, streamDocuments, type StreamDocument } from "../reader/kube-stream";
+import { sourcesOf } from "../sources/discover";
 import { shapeProblems } from "./object-shape";
+import { DEFAULT_RENDERING, judgeRendered, type RenderOptions } from "./scan-render";
 import type { ScanVerdict } from "./scan-report";
 import type { SourcedObject } from "./scan";
-
-const MANIFEST_EXTENSIONS = new Set([".yaml", ".yml", ".json"]);
-
-/**
- * The files to read for one argument: a file, `-`, or every manifest file below a directory.
- * Symbolic links are followed, to files and to directories alike; a directory reached twice (a
- * link loop) is read once. A directory that cannot be listed is an error, never skipped.
- */
-export function expandInput(input: string, seen = new Set<string>()): string[] {
-  if (input === "-") return ["-"];
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(input);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError([
-      `${input}: ${code === "ENOENT" ? "no such file or directory (or a broken link)" : `cannot read (${code ?? "error"})`}`,
-    ]);
-  }
-  if (!stat.isDirectory()) return [input];
-  const real = fs.realpathSync(input);
-  if (seen.has(real)) return [];
-  seen.add(real);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(input, { withFileTypes: true });
-  } catch (e) {
-    throw new UsageError([
-      `${input}: cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`,
-    ]);
-  }
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(input, entry.name);
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full));
-    if (isDir) out.push(...expandInput(full, seen));
-    else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) out.push(full);
-  }
-  return out;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return fs.statSync(file).isDirectory();
-  } catch {
-    return false; // A broken link named *.yaml is then reported by the read.
-  }
-}
 
 /**
  * The Kubernetes objects of one decoded document, as kubectl sends them: the items of anything
@@ -144,9 +96,11 @@ export interface ScanTally {
   skipped: string[];
   /** One line per file that could not be read or parsed, or holds a malformed object. */
   problems: string[];
+  /** Warnings that do not make the scan incomplete (a chart left unrendered without a renderer). */
+  notes?: string[];
 }
 
-type Judge = (o: SourcedObject) => ScanVerdict[];
+export type Judge = (o: SourcedObject) => ScanVerdict[];
 
 function judgedOf(o: SourcedObject): JudgedObject {
   return {
@@ -164,6 +118,7 @@ export function tallyObjects(objects: readonly SourcedObject[], judge: Judge): S
     judged: objects.map(judgedOf),
     skipped: [],
     problems: [],
+    notes: [],
   };
 }
 
@@ -182,16 +137,17 @@ function hasKind(value: unknown): boolean {
  * a file that turns out to hold no Kubernetes object is "other", and one with a document that is
  * not an object, or that stops parsing, is a problem whose partial verdicts are dropped.
  */
-function judgeText(
+export function judgeText(
   text: string,
   file: string,
   judge: Judge,
   into: ScanTally,
+  firstIndex = 0,
 ): "empty" | "other" | "manifest" {
   const verdicts: ScanVerdict[] = [];
   const judged: JudgedObject[] = [];
   let doc = 0;
-  let index = 0;
+  let index = firstIndex;
   let sawKind = false;
   let notObject: UsageError | undefined;
   for (const { value, line } of fileDocuments(text, file)) {
@@ -219,21 +175,27 @@ function judgeText(
 }
 
 /**
- * Every file the arguments name, judged. Nothing to read at all (no files, an empty stream) is a
- * usage error: an empty render must never pass as "nothing exposed".
+ * Every source the arguments name, judged: files read as kubectl reads them, charts and
+ * kustomizations rendered (scan-render.ts). Nothing to read at all (no files, an empty stream) is
+ * a usage error: an empty render must never pass as "nothing exposed".
  */
-export function judgeFiles(positionals: string[], judge: Judge, stdin?: () => string): ScanTally {
-  const files = positionals.flatMap((p) => expandInput(p));
-  if (files.length === 0)
+export function judgeFiles(
+  positionals: string[],
+  judge: Judge,
+  stdin?: () => string,
+  rendering: RenderOptions = DEFAULT_RENDERING,
+): ScanTally {
+  const sources = sourcesOf(positionals);
+  if (sources.length === 0)
     throw new UsageError([
-      `scan: no manifest files (*.yaml, *.yml, *.json) in ${positionals.join(", ")}`,
+      `scan: no manifest files (*.yaml, *.yml, *.json), charts or kustomizations in ${positionals.join(", ")}`,
     ]);
-  const tally: ScanTally = { verdicts: [], judged: [], skipped: [], problems: [] };
+  const tally: ScanTally = { verdicts: [], judged: [], skipped: [], problems: [], notes: [] };
   let documents = 0;
-  for (const file of files) {
+  const plain = (file: string) => {
     try {
       const content = judgeText(readText(file, stdin), file, judge, tally);
-      if (content === "empty") continue;
+      if (content === "empty") return;
       documents += 1;
       if (content === "other") tally.skipped.push(file);
     } catch (e) {
@@ -241,6 +203,17 @@ export function judgeFiles(positionals: string[], judge: Judge, stdin?: () => st
       documents += 1;
       tally.problems.push(...e.lines);
     }
+  };
+  for (const source of sources) {
+    if (source.kind === "file") {
+      plain(source.path);
+      continue;
+    }
+    const judgeDocument = (text: string, file: string, first: number) =>
+      judgeText(text, file, judge, tally, first);
+    const outcome = judgeRendered(source, rendering, judgeDocument, tally);
+    if (outcome !== "missing") documents += 1;
+    else if (source.kind === "kustomization") source.plainFiles.forEach(plain);
   }
   if (documents === 0)
     throw new UsageError([`scan: no Kubernetes objects in ${positionals.join(", ")}`]);

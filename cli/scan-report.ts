@@ -18,9 +18,11 @@ export interface ScanVerdict {
   name: string | null;
   message: string;
   file: string;
-  /** The line the object's YAML document starts on. */
+  /** The line the object's YAML document starts on (in a chart, the template line that sets it). */
   line: number;
   index: number;
+  /** In a chart: the values key that set the exposing field, and where it is set. */
+  values?: { key: string; file: string; line: number };
 }
 
 export type ScanFormat = "text" | "json" | "sarif" | "junit";
@@ -115,6 +117,20 @@ function sarif(verdicts: readonly ScanVerdict[], version: string, notes: InputNo
               logicalLocations: [{ name: subject(v), kind: "object" }],
             },
           ],
+          ...(v.values
+            ? {
+                relatedLocations: [
+                  {
+                    id: 1,
+                    message: { text: `values key ${v.values.key}` },
+                    physicalLocation: {
+                      artifactLocation: { uri: artifactUri(v.values.file) },
+                      region: { startLine: v.values.line },
+                    },
+                  },
+                ],
+              }
+            : {}),
         })),
       },
     ],

@@ -9,11 +9,12 @@ import { UsageError, readMapping } from "../reader/input";
 import { clusterObjects } from "./cluster-scan";
 import { scanLimits } from "./scan-budget";
 import { parseTimeout } from "../kube-client/kube-get";
+import { DEFAULT_BOUNDS } from "../sources/tools";
 import { judgeFiles, tallyObjects } from "./scan-files";
 import { FAIL_ON, SCAN_FORMATS, fails, report, type ScanVerdict } from "./scan-report";
 
 export { isBlocking, type ScanVerdict } from "./scan-report";
-export { expandInput, objectsIn } from "./scan-files";
+export { objectsIn } from "./scan-files";
 
 /** A Kubernetes object read from a file: which file, its position among the file's objects, and its YAML document. */
 export interface SourcedObject {
@@ -57,7 +58,8 @@ export function scanObjects(objects: readonly SourcedObject[], config: PackConfi
 
 /**
  * `zeroport scan [--format text|json|sarif|junit] [--fail-on mandatory|advisory|none]
- * [--config FILE] FILE|DIR|- …`; returns the exit code (1 when a verdict at the --fail-on level
+ * [--config FILE] [--values FILE]… [--set K=V]… [--require-render] [--render-timeout 2m]
+ * FILE|DIR|- …`; returns the exit code (1 when a verdict at the --fail-on level
  * is found).
  */
 export async function scan(
@@ -80,6 +82,10 @@ export async function scan(
       "scan-timeout": { type: "string" },
       "max-objects": { type: "string" },
       "max-bytes": { type: "string" },
+      values: { type: "string", multiple: true },
+      set: { type: "string", multiple: true },
+      "require-render": { type: "boolean" },
+      "render-timeout": { type: "string" },
     },
   });
   const format = flagChoice("format", values.format, SCAN_FORMATS, "text");
@@ -98,6 +104,11 @@ export async function scan(
   if (!values.cluster && clusterFlags.some((f) => values[f] !== undefined))
     throw new UsageError([
       `scan: ${clusterFlags.map((f) => `--${f}`).join(", ")} go with --cluster`,
+    ]);
+  const renderFlags = ["values", "set", "require-render", "render-timeout"] as const;
+  if (values.cluster && renderFlags.some((f) => values[f] !== undefined))
+    throw new UsageError([
+      `scan: ${renderFlags.map((f) => `--${f}`).join(", ")} go with FILE or DIR`,
     ]);
   if (!values.cluster && positionals.length === 0)
     throw new UsageError(["scan: name at least one FILE, DIR or - (stdin), or --cluster"]);
@@ -121,8 +132,18 @@ export async function scan(
         }),
         judge,
       )
-    : judgeFiles(positionals, judge, stdin);
+    : judgeFiles(positionals, judge, stdin, {
+        helm: { values: values.values ?? [], set: values.set ?? [] },
+        bounds: {
+          ...DEFAULT_BOUNDS,
+          ...(values["render-timeout"] === undefined
+            ? {}
+            : { timeoutMs: parseTimeout(values["render-timeout"], "--render-timeout") }),
+        },
+        requireRender: values["require-render"] === true,
+      });
   const { verdicts, judged, skipped, problems } = tally;
+  for (const note of tally.notes ?? []) io.err(`zeroport: note: ${note}\n`);
   io.out(report(format, verdicts, judged, version(), { skipped: skipped.length, problems }));
   // Input that could not be read leaves the verdict incomplete: that is exit 2, whatever was found.
   for (const line of problems) io.err(`zeroport: ${line}\n`);

@@ -8,6 +8,7 @@ const ROOT = path.join(__dirname, "..");
 const MAY_IMPORT: Record<string, string[]> = {
   base: [],
   reader: [],
+  sources: ["reader"],
   "kube-client": ["base", "reader"],
   policy: ["base"],
   components: ["base", "policy"],

@@ -155,26 +155,42 @@ describe("zeroport scan", () => {
     write("Pulumi.dev.yaml", "config:\n  app:replicas: 2\n");
     write("k8s/kustomization.yaml", "resources: [svc.yaml]\n");
     write("k8s/svc.yaml", NODEPORT);
-    let r = await run("scan", dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(
-      /1 object\(s\) judged: 1 mandatory violation\(s\), 1 advisory finding\(s\); 7 file\(s\) skipped, not Kubernetes manifests\n$/,
-    );
-    // One file that cannot be parsed: reported on stderr, the others judged, exit 2.
-    write("k8s/broken.yaml", "kind: Service\nspec: [\n");
-    for (const format of ["json", "sarif", "junit"]) {
-      r = await run("scan", "--format", format, dir);
+    // Without helm or kustomize on PATH: the chart is left with a note, the kustomization's own
+    // files are read as they are (rendering with the tools: test/e2e/scan-render.e2e.ts).
+    const path0 = process.env.PATH;
+    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-no-tools-"));
+    try {
+      let r = await run("scan", dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `zeroport: note: ${path.join(dir, "chart")}: Helm chart not rendered: helm is not on PATH: install helm v3.14.0 or later on PATH; its objects were not judged (--require-render makes this an error)\n` +
+          `zeroport: note: ${path.join(dir, "k8s")}: kustomization not rendered: kustomize is not on PATH: install kustomize v5.0.0 or later on PATH; its own files are read as plain manifests (--require-render makes this an error)\n`,
+      );
+      expect(r.stdout).toMatch(
+        /1 object\(s\) judged: 1 mandatory violation\(s\), 1 advisory finding\(s\); 5 file\(s\) skipped, not Kubernetes manifests\n$/,
+      );
+      r = await run("scan", "--require-render", dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^zeroport: .*broken\.yaml:\d+:\d+: /);
-      expect(r.stdout).toContain("no-nodeport-services");
+      expect(r.stderr).toContain(
+        "zeroport: chart: Helm chart not rendered".replace("chart", path.join(dir, "chart")),
+      );
+      // One file that cannot be parsed: reported on stderr, the others judged, exit 2.
+      write("k8s/broken.yaml", "kind: Service\nspec: [\n");
+      for (const format of ["json", "sarif", "junit"]) {
+        r = await run("scan", "--format", format, dir);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^zeroport: .*broken\.yaml:\d+:\d+: /m);
+        expect(r.stdout).toContain("no-nodeport-services");
+      }
+      expect(r.stdout).toContain('errors="1"');
+      r = await run("scan", "--format", "sarif", dir);
+      const log = JSON.parse(r.stdout) as {
+        runs: { invocations: { executionSuccessful: boolean }[] }[];
+      };
+      expect(log.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
+    } finally {
+      process.env.PATH = path0;
     }
-    expect(r.stdout).toContain('errors="1"');
-    r = await run("scan", "--format", "sarif", dir);
-    const log = JSON.parse(r.stdout) as {
-      runs: { invocations: { executionSuccessful: boolean }[] }[];
-    };
-    expect(log.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
   });
 
   test("a directory of files that are not manifests passes with nothing judged", async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, from their Go modules with the ordinary `go` client, everything the end-to-end suite
 # runs: kubectl's reading code (kubectl-reader), the Pulumi CLI, the Kubernetes provider (matching @pulumi/kubernetes), kube-apiserver, kube-controller-manager,
-# kube-scheduler, etcd, kwok and kwokctl. Binaries and Go caches live outside the repository in
+# kube-scheduler, etcd, kwok and kwokctl, and the renderers `zeroport scan` drives (helm, kustomize). Binaries and Go caches live outside the repository in
 # $ZEROPORT_TOOLS (default ~/.cache/zeroport-e2e), keyed by version, so a second run skips the
 # builds. Prints one line per tool with the seconds it took ("cached" when skipped).
 set -euo pipefail
@@ -22,7 +22,8 @@ KV=$(lock_version @pulumi/kubernetes)      # Kubernetes provider, matching the S
 # the commit of tag v4.25.0.
 declare -A PROVIDER_COMMIT=([4.25.0]=v4.0.0-20260115033456-f47bc2d6f199)
 K8S=${ZEROPORT_K8S:-1.36.1}; EV=${ZEROPORT_ETCD:-3.6.14}; KWOK=${ZEROPORT_KWOK:-0.8.0}
-export ROOT TOOLS BIN PV KV K8S EV KWOK
+HELM=${ZEROPORT_HELM:-4.3.2}; KUSTOMIZE=${ZEROPORT_KUSTOMIZE:-5.8.1}
+export ROOT TOOLS BIN PV KV K8S EV KWOK HELM KUSTOMIZE
 
 KC=${PROVIDER_COMMIT[$KV]:?no provider commit known for @pulumi/kubernetes $KV}
 export KC
@@ -116,6 +117,24 @@ build_kubectl_reader() {
 }
 READER=$(cat "$ROOT"/test/e2e/kubectl-reader/{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)
 
+# The chart and kustomization renderers, for the scan's rendering e2e.
+build_helm() {
+  local dir=$TOOLS/src/helm-$HELM
+  mkdir -p "$dir" && cd "$dir"
+  [ -f go.mod ] || go mod init zeroport.local/helmbuild
+  go get "helm.sh/helm/v4/cmd/helm@v$HELM"
+  go build -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=v$HELM" -o "$BIN/helm" helm.sh/helm/v4/cmd/helm
+  "$BIN/helm" version
+}
+build_kustomize() {
+  local dir=$TOOLS/src/kustomize-$KUSTOMIZE
+  mkdir -p "$dir" && cd "$dir"
+  [ -f go.mod ] || go mod init zeroport.local/kustomizebuild
+  go get "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE"
+  go build -trimpath -ldflags "-s -w" -o "$BIN/kustomize" sigs.k8s.io/kustomize/kustomize/v5
+  "$BIN/kustomize" version
+}
+
 status=0
 build kubectl-reader "$READER" build_kubectl_reader || status=1
 build etcd "$EV" build_etcd || status=1
@@ -123,4 +142,6 @@ build kwok "$KWOK" build_kwok || status=1
 build kube "$K8S" build_kube || status=1
 build pulumi "$PV" build_pulumi || status=1
 build provider "$KV" build_provider || status=1
+build helm "$HELM" build_helm || status=1
+build kustomize "$KUSTOMIZE" build_kustomize || status=1
 exit $status
