@@ -79,6 +79,12 @@ export function judgeRendered(
 ): "judged" | "problem" | "missing" {
   const what = source.kind === "chart" ? "Helm chart" : "kustomization";
   const rendered = render(source, options.helm, options.bounds);
+  if ("library" in rendered) {
+    (tally.notes ??= []).push(
+      `${source.dir}: a library chart, which deploys nothing: not rendered`,
+    );
+    return "missing";
+  }
   if ("error" in rendered) {
     const line = `${source.dir}: ${what} not rendered: ${rendered.error}`;
     if (rendered.missing && !options.requireRender) {

@@ -3,6 +3,7 @@
  * `kustomize build` print them, and cut into documents that each name the file they came from:
  * the template (helm's `# Source:` line) or the kustomization.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Source } from "./discover";
 import { type Bounds, HELM, KUSTOMIZE, locate, runBounded } from "./tools";
@@ -21,7 +22,19 @@ export interface HelmOptions {
 }
 
 export type Rendered =
-  { documents: RenderedDocument[]; ms: number } | { error: string; missing?: boolean };
+  | { documents: RenderedDocument[]; ms: number }
+  | { error: string; missing?: boolean }
+  | { library: true };
+
+/** A library chart (`type: library`) only lends templates to others: helm refuses to render it. */
+export function isLibraryChart(dir: string): boolean {
+  try {
+    const chart = fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8");
+    return /^type:\s*["']?library["']?\s*$/m.test(chart);
+  } catch {
+    return false;
+  }
+}
 
 export function helmArgs(dir: string, options: HelmOptions): string[] {
   return [
@@ -56,6 +69,7 @@ export function render(
   helm: HelmOptions,
   bounds: Bounds,
 ): Rendered {
+  if (source.kind === "chart" && isLibraryChart(source.dir)) return { library: true };
   const t = locate(source.kind === "chart" ? HELM : KUSTOMIZE);
   if (typeof t === "string") return { error: t, missing: true };
   const args = source.kind === "chart" ? helmArgs(source.dir, helm) : ["build", source.dir];

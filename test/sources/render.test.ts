@@ -1,5 +1,8 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { helmArgs, splitHelmOutput } from "../../sources/render";
+import { DEFAULT_BOUNDS } from "../../sources/tools";
+import { helmArgs, isLibraryChart, render, splitHelmOutput } from "../../sources/render";
 
 test("helm template output is cut at --- and each document named after its template", () => {
   const output = [
@@ -37,4 +40,18 @@ test("values files and --set pairs are passed to helm template in order", () => 
     "--set",
     "b.c=2",
   ]);
+});
+
+test("a library chart is not rendered (helm refuses to), whatever is on PATH", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-library-"));
+  fs.writeFileSync(
+    path.join(dir, "Chart.yaml"),
+    "apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n",
+  );
+  expect(isLibraryChart(dir)).toBe(true);
+  expect(render({ kind: "chart", dir }, { values: [], set: [] }, DEFAULT_BOUNDS)).toEqual({
+    library: true,
+  });
+  fs.writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: app\ntype: application\n");
+  expect(isLibraryChart(dir)).toBe(false);
 });
