@@ -12,6 +12,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   "kube-client": ["base", "reader"],
   policy: ["base"],
   components: ["base", "policy"],
+  plugin: ["components"],
 };
 
 function imports(dir: string): { file: string; target: string }[] {
