@@ -34,7 +34,7 @@ build() {
   if [ -e "$BIN/.$name-$stamp" ]; then echo "tool $name $stamp: cached"; return 0; fi
   local start=$SECONDS
   # A separate shell, so that `set -e` holds inside the build (an `if` would switch it off).
-  if ! bash -c "set -euo pipefail; $(declare -f "$fn"); $fn" >"$TOOLS/logs/$name-$stamp.log" 2>&1; then
+  if ! bash -c "set -euo pipefail; $(declare -f go_main "$fn"); $fn" >"$TOOLS/logs/$name-$stamp.log" 2>&1; then
     echo "tool $name $stamp: FAILED after $((SECONDS - start))s; last lines of $TOOLS/logs/$name-$stamp.log:"
     tail -n 25 "$TOOLS/logs/$name-$stamp.log"
     return 1
@@ -95,12 +95,18 @@ build_kube() {
   "$BIN/kube-apiserver" --version
 }
 
-build_etcd() {
-  local dir=$TOOLS/src/etcd-$EV
+# go_main NAME PACKAGE VERSION [LDFLAGS]: PACKAGE@vVERSION built as $BIN/NAME, in a module of its own.
+go_main() {
+  local name=$1 pkg=$2 version=$3 ldflags=${4:-}
+  local dir=$TOOLS/src/$name-$version
   mkdir -p "$dir" && cd "$dir"
-  [ -f go.mod ] || go mod init zeroport.local/etcdbuild
-  go get "go.etcd.io/etcd/server/v3@v$EV"
-  go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
+  [ -f go.mod ] || go mod init "zeroport.local/${name}build"
+  go get "$pkg@v$version"
+  go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN/$name" "$pkg"
+}
+
+build_etcd() {
+  go_main etcd go.etcd.io/etcd/server/v3 "$EV"
   "$BIN/etcd" --version
 }
 
@@ -119,19 +125,11 @@ READER=$(cat "$ROOT"/test/e2e/kubectl-reader/{main.go,go.mod,go.sum} | sha256sum
 
 # The chart and kustomization renderers, for the scan's rendering e2e.
 build_helm() {
-  local dir=$TOOLS/src/helm-$HELM
-  mkdir -p "$dir" && cd "$dir"
-  [ -f go.mod ] || go mod init zeroport.local/helmbuild
-  go get "helm.sh/helm/v4/cmd/helm@v$HELM"
-  go build -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=v$HELM" -o "$BIN/helm" helm.sh/helm/v4/cmd/helm
+  go_main helm helm.sh/helm/v4/cmd/helm "$HELM" "-X helm.sh/helm/v4/internal/version.version=v$HELM"
   "$BIN/helm" version
 }
 build_kustomize() {
-  local dir=$TOOLS/src/kustomize-$KUSTOMIZE
-  mkdir -p "$dir" && cd "$dir"
-  [ -f go.mod ] || go mod init zeroport.local/kustomizebuild
-  go get "sigs.k8s.io/kustomize/kustomize/v5@v$KUSTOMIZE"
-  go build -trimpath -ldflags "-s -w" -o "$BIN/kustomize" sigs.k8s.io/kustomize/kustomize/v5
+  go_main kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE"
   "$BIN/kustomize" version
 }
 
