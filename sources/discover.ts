@@ -17,7 +17,7 @@ export type Source =
       kind: "kustomization";
       dir: string;
       file: string;
-      /** The directory's own manifest files, read as plain manifests when kustomize is missing. */
+      /** The manifest files below it (not below a nested one), read as plain when kustomize is missing. */
       plainFiles: string[];
     };
 
@@ -70,7 +70,13 @@ function sourceOfFile(file: string): Source {
  * are followed, to files and to directories alike; a directory reached twice (a link loop) is
  * read once. A directory that cannot be listed is an error, never skipped.
  */
-export function findSources(input: string, seen = new Set<string>(), plain = true): Source[] {
+type KustomizationSource = Extract<Source, { kind: "kustomization" }>;
+
+export function findSources(
+  input: string,
+  seen = new Set<string>(),
+  owner?: KustomizationSource,
+): Source[] {
   if (input === "-") return [{ kind: "file", path: "-" }];
   let stat: fs.Stats;
   try {
@@ -88,10 +94,12 @@ export function findSources(input: string, seen = new Set<string>(), plain = tru
   if (isChart(input)) return [{ kind: "chart", dir: input }];
   const out: Source[] = [];
   const file = kustomizationIn(input);
-  const kustomization = file
-    ? { kind: "kustomization" as const, dir: input, file, plainFiles: [] as string[] }
+  // Files below a kustomization belong to the nearest one: read only when kustomize is missing.
+  const own: KustomizationSource | undefined = file
+    ? { kind: "kustomization", dir: input, file, plainFiles: [] }
     : undefined;
-  if (kustomization) out.push(kustomization);
+  if (own) out.push(own);
+  const holder = own ?? owner;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(input, { withFileTypes: true });
@@ -100,15 +108,13 @@ export function findSources(input: string, seen = new Set<string>(), plain = tru
       `${input}: cannot list (${(e as NodeJS.ErrnoException).code ?? "error"})`,
     ]);
   }
-  // Below a kustomization, only further charts and kustomizations are sources.
-  const readPlain = plain && !kustomization;
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(input, entry.name);
     const isDir = entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full));
-    if (isDir) out.push(...findSources(full, seen, readPlain));
+    if (isDir) out.push(...findSources(full, seen, holder));
     else if (MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
-      if (kustomization) kustomization.plainFiles.push(full);
-      else if (readPlain) out.push({ kind: "file", path: full });
+      if (holder) holder.plainFiles.push(full);
+      else out.push({ kind: "file", path: full });
     }
   }
   return out;

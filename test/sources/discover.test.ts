@@ -32,7 +32,7 @@ test("a chart is one source: its templates and values are never plain manifests"
   ]);
 });
 
-test("a kustomization keeps its own files for when kustomize is missing; below it, only sources", () => {
+test("a kustomization keeps the files below it for when kustomize is missing; a nested one its own", () => {
   const dir = repo({
     "app/base/kustomization.yaml": "resources: [svc.yaml]\n",
     "app/base/svc.yaml": "kind: Service\n",
@@ -55,6 +55,7 @@ test("a kustomization keeps its own files for when kustomize is missing; below i
       dir: path.join(dir, "app", "overlays", "prod"),
       file: path.join(dir, "app", "overlays", "prod", "kustomization.yaml"),
       plainFiles: [
+        path.join(dir, "app", "overlays", "prod", "extra", "note.yaml"),
         path.join(dir, "app", "overlays", "prod", "kustomization.yaml"),
         path.join(dir, "app", "overlays", "prod", "nodeport.yaml"),
       ],
