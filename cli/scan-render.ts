@@ -90,7 +90,7 @@ export function judgeRendered(
     if (rendered.missing && !options.requireRender) {
       const fallback =
         source.kind === "kustomization"
-          ? "its own files are read as plain manifests"
+          ? "the files below it are read as plain manifests"
           : "its objects were not judged";
       (tally.notes ??= []).push(`${line}; ${fallback} (--require-render makes this an error)`);
       return "missing";

@@ -164,7 +164,7 @@ describe("zeroport scan", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
         `zeroport: note: ${path.join(dir, "chart")}: Helm chart not rendered: helm is not on PATH: install helm v3.14.0 or later on PATH; its objects were not judged (--require-render makes this an error)\n` +
-          `zeroport: note: ${path.join(dir, "k8s")}: kustomization not rendered: kustomize is not on PATH: install kustomize v5.0.0 or later on PATH; its own files are read as plain manifests (--require-render makes this an error)\n`,
+          `zeroport: note: ${path.join(dir, "k8s")}: kustomization not rendered: kustomize is not on PATH: install kustomize v5.0.0 or later on PATH; the files below it are read as plain manifests (--require-render makes this an error)\n`,
       );
       expect(r.stdout).toMatch(
         /1 object\(s\) judged: 1 mandatory violation\(s\), 1 advisory finding\(s\); 5 file\(s\) skipped, not Kubernetes manifests\n$/,
