@@ -19,6 +19,8 @@ export interface Property {
   oneOf?: Property[];
   description?: string;
   default?: string | number | boolean;
+  /** A secret input (components/core/secret-string.ts): SDKs keep it a secret end to end. */
+  secret?: true;
 }
 
 export interface ObjectType {
@@ -69,6 +71,7 @@ class Converter {
       return {
         ...p,
         ...(text ? { description: text } : {}),
+        ...(js.secret === true ? { secret: true as const } : {}),
         ...(primitive && p.type && p.type !== "object" && p.type !== "array" ? { default: d } : {}),
       };
     };

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { SecretString, StringInput } from "../../components/core/secret-string";
 import { COMPONENTS } from "../../components/registry";
 import { packageSchema } from "../../plugin/schema";
 
@@ -56,6 +57,8 @@ test("zod's shapes become Pulumi's: unions, records, lists, defaults, descriptio
           mode: z.enum(["a", "b"]).default("a"),
           anything: z.unknown(),
           maybe: z.string().nullish(),
+          token: SecretString.describe("A token."),
+          host: StringInput.optional(),
         }),
       },
     },
@@ -71,8 +74,10 @@ test("zod's shapes become Pulumi's: unions, records, lists, defaults, descriptio
       mode: { type: "string", description: 'One of: "a", "b".', default: "a" },
       anything: { $ref: "pulumi.json#/Any" },
       maybe: { type: "string" },
+      token: { type: "string", description: "A token.", secret: true },
+      host: { type: "string" },
     },
-    requiredInputs: ["namespace", "ports", "anything"],
+    requiredInputs: ["namespace", "ports", "anything", "token"],
   });
   expect(schema.types["zeroport:index:DemoNamespace"]).toEqual({
     type: "object",
