@@ -63,11 +63,16 @@ class Decoder {
   }
 
   private alias(n: YamlNode): unknown {
+    return this.expand(n, (target) => this.decode(target));
+  }
+
+  /** An alias's target, decoded by `use` while the alias counts as being expanded (decode.go alias). */
+  private expand<T>(n: YamlNode, use: (target: YamlNode) => T): T | null {
     if (this.expanding.has(n)) throw new GoYamlError(`anchor '${n.value}' value contains itself`);
     this.expanding.add(n);
     this.aliasDepth += 1;
     try {
-      return n.alias ? this.decode(n.alias) : null;
+      return n.alias ? use(n.alias) : null;
     } finally {
       this.aliasDepth -= 1;
       this.expanding.delete(n);
@@ -112,15 +117,7 @@ class Decoder {
   private mapInto(n: YamlNode, out: Map<unknown, unknown>): void {
     this.count();
     if (n.kind === "alias") {
-      if (this.expanding.has(n)) throw new GoYamlError(`anchor '${n.value}' value contains itself`);
-      this.expanding.add(n);
-      this.aliasDepth += 1;
-      try {
-        if (n.alias) this.mapInto(n.alias, out);
-      } finally {
-        this.aliasDepth -= 1;
-        this.expanding.delete(n);
-      }
+      this.expand(n, (target) => this.mapInto(target, out));
       return;
     }
     if (n.kind !== "mapping") throw wantMap();

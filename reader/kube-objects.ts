@@ -33,7 +33,7 @@ export function kubectlObjects(value: unknown): Json[] {
   if (
     typeof value.kind !== "string" ||
     value.kind === "" ||
-    !parsesAsGroupVersion(value.apiVersion)
+    !parseGroupVersion(apiVersionOf(value))
   )
     refuse("Object 'Kind' is missing");
   const problem = metadataProblem(value);
@@ -43,7 +43,8 @@ export function kubectlObjects(value: unknown): Json[] {
     if (Array.isArray(item.items)) refuse("a list inside a list's items: kubectl cannot read it");
     if (typeof item.kind !== "string" || item.kind === "")
       refuse("an item of a list has no kind field");
-    if (!hasVersion(item.apiVersion)) refuse("an item of a list has no apiVersion field");
+    if (!parseGroupVersion(apiVersionOf(item))?.version)
+      refuse("an item of a list has no apiVersion field");
   }
   return items;
 }
@@ -71,17 +72,16 @@ function listItems(list: Json): Json[] {
   });
 }
 
-/** schema.ParseGroupVersion accepts "", "/", "v1", "group/v1": at most one slash. */
-function parsesAsGroupVersion(apiVersion: unknown): boolean {
-  return typeof apiVersion !== "string" || apiVersion.split("/").length <= 2;
+/** schema.ParseGroupVersion: "", "/", "v1", "group/v1" parse (the version may be empty); more than one slash does not. */
+function parseGroupVersion(apiVersion: string): { version: string } | undefined {
+  if (apiVersion === "" || apiVersion === "/") return { version: "" };
+  const parts = apiVersion.split("/");
+  if (parts.length > 2) return undefined;
+  return { version: parts[parts.length - 1] ?? "" };
 }
 
-/** schema.ParseGroupVersion yields a version: "v1", "group/v1"; not "", "g/", "a/b/c". */
-function hasVersion(apiVersion: unknown): boolean {
-  if (typeof apiVersion !== "string" || apiVersion === "") return false;
-  const parts = apiVersion.split("/");
-  return parts.length <= 2 && (parts[parts.length - 1] ?? "") !== "";
-}
+/** What GetAPIVersion reads: the field when it is a string, else "". */
+const apiVersionOf = (o: Json) => (typeof o.apiVersion === "string" ? o.apiVersion : "");
 
 type Check = (v: unknown) => boolean;
 

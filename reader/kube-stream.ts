@@ -16,6 +16,7 @@ import { decodeChunkDeep } from "./deep-read";
 import type * as FullReader from "./goyaml";
 import { GoYamlError, TOO_DEEP } from "./goyaml-resolve";
 import { fastDecode, NOT_FAST, surelyExcessiveAliasing } from "./goyaml-fast";
+import { utf8Width } from "./libyaml/chars";
 
 /** A byte of malformed UTF-8 kept by decodeAsKubectl (input.ts) as a lone surrogate. */
 const MALFORMED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
@@ -132,33 +133,18 @@ function readJsonPrefix(text: string): { docs: StreamDocument[]; rest: number } 
  */
 function consumeWhitespace(text: string, pos: number): number | undefined {
   let remaining = 0;
-  for (let i = pos; i < text.length; i++) remaining += utf8Length(text, i);
+  for (let i = pos; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1)
+    remaining += utf8Width(text.codePointAt(i) ?? 0);
   let i = pos;
   for (;;) {
     if (remaining < 4) return undefined;
     const c = text.codePointAt(i) ?? 0;
     if (c === 0xfffd || (c >= 0xd800 && c <= 0xdfff)) return undefined;
     if (!GO_SPACE_CHAR.test(String.fromCodePoint(c))) return i;
-    remaining -= utf8Length(text, i);
+    remaining -= utf8Width(c);
     i += c > 0xffff ? 2 : 1;
     if (c === 0x0a) return i;
   }
-}
-
-/** The UTF-8 length of the UTF-16 unit at `i` (a lone surrogate is one malformed byte). */
-function utf8Length(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 0x80) return 1;
-  if (c < 0x800) return 2;
-  if (c >= 0xd800 && c <= 0xdbff) {
-    const d = text.charCodeAt(i + 1);
-    return d >= 0xdc00 && d <= 0xdfff ? 4 : 1;
-  }
-  if (c >= 0xdc00 && c <= 0xdfff) {
-    const b = text.charCodeAt(i - 1);
-    return b >= 0xd800 && b <= 0xdbff ? 0 : 1;
-  }
-  return 3;
 }
 
 /**

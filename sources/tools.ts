@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { before, parseVersion as parseTag } from "../base/versions";
 
 export interface Tool {
   name: "helm" | "kustomize";
@@ -45,17 +46,8 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 
 /** "v4.3.2", "{Version:kustomize/v5.8.1 …}" or "v5.8.1" → [4, 3, 2]. */
 export function parseVersion(text: string): number[] | undefined {
-  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-function atLeast(version: number[], floor: number[]): boolean {
-  for (let i = 0; i < 3; i++) {
-    const a = version[i] ?? 0;
-    const b = floor[i] ?? 0;
-    if (a !== b) return a > b;
-  }
-  return true;
+  const token = /v?\d+\.\d+\.\d+/.exec(text)?.[0];
+  return token === undefined ? undefined : parseTag(token)?.slice(0, 3);
 }
 
 /** The tool, or why it cannot be used. */
@@ -67,8 +59,7 @@ export function locate(tool: Tool, env: NodeJS.ProcessEnv = process.env): Locate
   const version = parseVersion(`${r.stdout ?? ""}`);
   if (r.status !== 0 || !version)
     return `${tool.name} at ${file} did not report its version: ${install}`;
-  const floor = parseVersion(tool.floor) ?? [0, 0, 0];
-  if (!atLeast(version, floor))
+  if (before(version, parseTag(tool.floor) ?? []))
     return `${tool.name} at ${file} is v${version.join(".")}, older than v${tool.floor}: ${install}`;
   return { path: file, version: `v${version.join(".")}` };
 }

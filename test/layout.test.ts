@@ -8,7 +8,7 @@ const ROOT = path.join(__dirname, "..");
 const MAY_IMPORT: Record<string, string[]> = {
   base: [],
   reader: [],
-  sources: ["reader"],
+  sources: ["base", "reader"],
   "kube-client": ["base", "reader"],
   policy: ["base"],
   components: ["base", "policy"],

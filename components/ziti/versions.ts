@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { imageNameAndTag } from "../core/image-ref";
+import { before, parseVersion, type Version } from "../../base/versions";
 
 /** The controller line every default image is proven against. */
 export const ZITI_CONTROLLER_LINE = "2.0";
@@ -39,19 +40,6 @@ export const ZITI_VERSION_FLOORS: Readonly<Record<string, Floor>> = {
   "ziti-tunnel": ZITI_RELEASE,
   "ziti-cli": ZITI_RELEASE,
 };
-
-/** major, minor, patch, then 1 for a release and 0 for a pre-release (which comes first). */
-type Version = readonly number[];
-
-function parseVersion(tag: string): Version | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)(-.+)?$/.exec(tag);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : 0] : undefined;
-}
-
-function before(v: Version, floor: Version): boolean {
-  const at = v.findIndex((part, i) => part !== floor[i]);
-  return at >= 0 && (v[at] ?? 0) < (floor[at] ?? 0);
-}
 
 /** True when `v` is a release in [first, last], pre-releases of `first` included. */
 function within(v: Version, [first, last]: readonly [string, string]): boolean {

@@ -23,12 +23,6 @@ export function fetchMoreTokens(p: Scanner): void {
   p.tokenAvailable = true;
 }
 
-function documentIndicator(p: Scanner, dot: number): boolean {
-  return (
-    p.mark.column === 0 && p.at() === dot && p.at(1) === dot && p.at(2) === dot && isBlankZ(p.at(3))
-  );
-}
-
 function fetchNextToken(p: Scanner): void {
   p.cache(1);
   if (!p.streamStartProduced) return fetchStreamStart(p);
@@ -38,8 +32,9 @@ function fetchNextToken(p: Scanner): void {
   const c = p.at();
   if (c === 0) return fetchStreamEnd(p);
   if (p.mark.column === 0 && c === CH.percent) return fetchDirective(p);
-  if (documentIndicator(p, CH.dash)) return fetchDocumentIndicator(p, Tok.DOCUMENT_START);
-  if (documentIndicator(p, CH.dot)) return fetchDocumentIndicator(p, Tok.DOCUMENT_END);
+  const indicator = p.documentIndicator();
+  if (indicator === CH.dash) return fetchDocumentIndicator(p, Tok.DOCUMENT_START);
+  if (indicator === CH.dot) return fetchDocumentIndicator(p, Tok.DOCUMENT_END);
   if (c === CH.lbracket) return fetchFlowCollectionStart(p, Tok.FLOW_SEQUENCE_START);
   if (c === CH.lbrace) return fetchFlowCollectionStart(p, Tok.FLOW_MAPPING_START);
   if (c === CH.rbracket) return fetchFlowCollectionEnd(p, Tok.FLOW_SEQUENCE_END);

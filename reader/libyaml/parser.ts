@@ -59,7 +59,7 @@ export class Parser {
   }
 
   error(problem: string, problemMark: Mark, context = "", contextMark?: Mark): LibyamlError {
-    return new LibyamlError("parser", problem, problemMark, context, contextMark);
+    return new LibyamlError(problem, problemMark, context, contextMark);
   }
 
   peekToken(): Token {

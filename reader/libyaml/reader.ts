@@ -10,7 +10,7 @@
  * reached that block; and the scanner's byte-order-mark test reads the first character of the
  * buffer, which is the character under the cursor when the buffer was last refilled.
  */
-import { CH, isAllowed, isBlank, isBreak, isBreakZ, utf8Width } from "./chars";
+import { CH, isAllowed, isBlank, isBlankZ, isBreak, isBreakZ, utf8Width } from "./chars";
 import { LibyamlError, type Mark } from "./types";
 
 const RAW_BUFFER = 512;
@@ -103,7 +103,6 @@ export class Reader {
         const c = this.buf[this.decoded] ?? 0;
         if (!isAllowed(c))
           throw new LibyamlError(
-            "reader",
             c >= 0xd800 && c <= 0xdfff ? "invalid UTF-8" : "control characters are not allowed",
             undefined,
           );
@@ -212,6 +211,18 @@ export class Reader {
       this.skip();
       this.cache(1);
     }
+  }
+
+  /** `---` or `...` at column 0 followed by a blank or break: the indicator's character, else 0. */
+  documentIndicator(): number {
+    const c = this.at();
+    const is =
+      this.mark.column === 0 &&
+      (c === CH.dash || c === CH.dot) &&
+      this.at(1) === c &&
+      this.at(2) === c &&
+      isBlankZ(this.at(3));
+    return is ? c : 0;
   }
 
   /** A copy of the current mark (Go copies the struct). */

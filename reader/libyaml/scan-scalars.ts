@@ -28,17 +28,6 @@ const ESCAPES: Record<string, string> = {
 };
 const CODE_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
 
-function isDocumentIndicator(p: Scanner): boolean {
-  const c = p.at();
-  return (
-    p.mark.column === 0 &&
-    (c === CH.dash || c === CH.dot) &&
-    p.at(1) === c &&
-    p.at(2) === c &&
-    isBlankZ(p.at(3))
-  );
-}
-
 /** Line folding shared by quoted and plain scalars: a single break is a space, more are kept. */
 function folded(leadingBreak: string, trailingBreaks: string): string {
   if (leadingBreak.startsWith("\n")) return trailingBreaks === "" ? " " : trailingBreaks;
@@ -94,7 +83,7 @@ export function scanFlowScalar(p: Scanner, single: boolean): Token {
   const quote = single ? CH.squote : CH.dquote;
   for (;;) {
     p.cache(4);
-    if (isDocumentIndicator(p))
+    if (p.documentIndicator() !== 0)
       throw p.error("while scanning a quoted scalar", start, "found unexpected document indicator");
     if (p.at() === 0)
       throw p.error("while scanning a quoted scalar", start, "found unexpected end of stream");
@@ -201,7 +190,7 @@ export function scanPlainScalar(p: Scanner): Token {
   };
   for (;;) {
     p.cache(4);
-    if (isDocumentIndicator(p)) break;
+    if (p.documentIndicator() !== 0) break;
     if (p.at() === CH.hash) break;
     // Characters are taken as one run, sliced from the input once (`read` one at a time in Go).
     let from = -1;

@@ -33,7 +33,7 @@ export class Scanner extends Reader {
   flowLevel = 0;
 
   error(context: string, contextMark: Mark, problem: string): LibyamlError {
-    return new LibyamlError("scanner", problem, this.here(), context, contextMark);
+    return new LibyamlError(problem, this.here(), context, contextMark);
   }
 
   /** yaml_insert_token: at `pos` places after the head, or at the end when pos is -1. */

@@ -76,13 +76,9 @@ export interface YamlEvent {
   style?: number;
 }
 
-/** Where libyaml failed: the reader, the scanner or the parser. */
-export type Stage = "reader" | "scanner" | "parser";
-
 /** libyaml's error state, thrown where libyaml sets it and returns false. */
 export class LibyamlError extends Error {
   constructor(
-    readonly stage: Stage,
     readonly problem: string,
     readonly problemMark: Mark | undefined,
     readonly context = "",
