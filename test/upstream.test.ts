@@ -2,6 +2,7 @@ import * as YAML from "yaml";
 // One test per row of docs/upstream.md: each checks that what zeroport renders is what the
 // upstream file and line there require. The first test keeps the page and this file in step.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { IMAGES } from "../components/core/images";
 import { imageNameAndTag } from "../components/core/image-ref";
@@ -29,6 +30,8 @@ import { reconcilerScript } from "../components/ztm/reconciler-in-pod";
 import { admissionProblem } from "../components/ztm/reconciler-checks";
 import { decodeChunk } from "../reader/goyaml";
 import { decodeAsKubectl } from "../reader/input";
+import { isLibraryChart, splitHelmOutput } from "../sources/render";
+import { HELM, KUSTOMIZE, parseVersion } from "../sources/tools";
 import { isRfc3339, readObjects } from "../reader/kube-objects";
 import { goTrimSpace, mightBeJson } from "../reader/kube-stream";
 import { CONTROLLER_EDGES } from "../policy/controllers";
@@ -553,6 +556,25 @@ function facts(): Record<string, () => void | Promise<void>> {
       expect(() => readObjects('{"kind": "A"}{"kind": "B"} x: 1\n')).toThrow(
         "invalid JSON in a JSON stream",
       );
+    },
+    U55: () => {
+      const output = "---\n# Source: site/templates/svc.yaml\nkind: Service\n";
+      expect(splitHelmOutput(output, "charts/web").map((d) => d.source)).toEqual([
+        path.join("charts/web", "templates/svc.yaml"),
+      ]);
+    },
+    U56: () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zeroport-u56-"));
+      fs.writeFileSync(path.join(dir, "Chart.yaml"), "name: common\ntype: library\n");
+      expect(isLibraryChart(dir)).toBe(true);
+    },
+    U57: () => {
+      expect(parseVersion("v4.3.2")).toEqual([4, 3, 2]);
+      expect(parseVersion("v5.8.1")).toEqual([5, 8, 1]);
+      expect([HELM.versionArgs, KUSTOMIZE.versionArgs]).toEqual([
+        ["version", "--template", "{{.Version}}"],
+        ["version"],
+      ]);
     },
     U47: () => {
       const sdk = fs.readFileSync(
