@@ -116,6 +116,14 @@ describe("zeroport scan", () => {
       ["scan", "/no/such/path"],
       "zeroport: /no/such/path: no such file or directory (or a broken link)",
     ],
+    [
+      ["scan", "--render-timeout", "nope", "x"],
+      'zeroport: --render-timeout: must be a positive duration such as 30s, 2m or 500ms (got "nope")',
+    ],
+    [
+      ["scan", "--cluster", "--values", "prod.yaml"],
+      "zeroport: scan: --values, --set, --require-render, --render-timeout go with FILE or DIR",
+    ],
   ])("usage error %j", async (argv, line) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
